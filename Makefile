@@ -1,0 +1,60 @@
+# facilitator: `make run` serves the app at http://127.0.0.1:5000, `make test` runs every test.
+# Both set up everything they need on a fresh Debian machine first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PYTEST := $(BIN)/python -m pytest
+POSTGRES_URL ?= postgresql+psycopg://127.0.0.1:5432/test
+
+.PHONY: run serve install install-test system-deps system-deps-test migrate library test test-fast test-sqlite test-postgres check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+system-deps:
+	bash .ci/system-deps.sh run
+
+system-deps-test:
+	bash .ci/system-deps.sh test
+
+migrate: install
+	$(FLASK) db upgrade
+
+library: migrate
+	$(FLASK) library sync
+
+run: system-deps library
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+check: install
+	$(FLASK) library check
+
+# Everything, on SQLite, then the database-facing tests again on PostgreSQL.
+test: system-deps-test install-test
+	$(FLASK) library check
+	$(PYTEST) -q
+	FACILITATOR_TEST_DB=postgresql FACILITATOR_TEST_POSTGRES_URL=$(POSTGRES_URL) $(PYTEST) -q -m "not browser and not pdf and not slow"
+
+# The quick part alone: no browser, no PDF rendering, no servers.
+test-fast: install-test
+	$(PYTEST) -q -m "not browser and not pdf and not slow"
+
+test-postgres: install-test
+	FACILITATOR_TEST_DB=postgresql FACILITATOR_TEST_POSTGRES_URL=$(POSTGRES_URL) $(PYTEST) -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache

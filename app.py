@@ -1,0 +1,3 @@
+from facilitator import create_app
+
+app = create_app()

@@ -1,0 +1,159 @@
+"""facilitator: plan, print and listen. `create_app` builds the Flask app in named steps."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, render_template, request, url_for
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from . import config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = config.PROJECT_ROOT
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `test_config` overrides every other source of settings."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FACILITATOR_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    configure(app, test_config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    register_first_run_guard(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict[str, Any]) -> None:
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    settings = config.load_settings(instance_path)
+    settings.update(test_config)
+    app.config.update(settings)
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = config.instance_secret_key(instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + app.config["DATABASE_URL"][13:]
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    public_url = app.config.get("PUBLIC_BASE_URL", "")
+    if public_url.startswith("https://"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a planning evening outlasts an hour
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from .auth.service import load_user_from_cookie_id
+
+    login_manager.user_loader(load_user_from_cookie_id)
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL lets readers and one writer work at once; the busy timeout makes writers wait, not fail."""
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, _record):  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import blueprint as auth
+    from .exercises.views import blueprint as exercises
+
+    app.register_blueprint(auth)
+    app.register_blueprint(exercises)
+
+    @app.get("/")
+    def home():
+        return redirect(url_for("exercises.index"))
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):  # noqa: ANN001
+        code = getattr(error, "code", 500) or 500
+        template = f"errors/{code}.html" if code in (400, 403, 404, 405, 410, 413, 429) else "errors/500.html"
+        return render_template(template, error=error), code
+
+    for code in (400, 403, 404, 405, 410, 413, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .library import FORMATS, INTENSITIES, STAGES, THEME_LABELS, THEMES
+    from .rendering import render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    main_links = (
+        ("planner.sessions", "Sessions"),
+        ("planner.programmes", "Programmes"),
+        ("exercises.index", "Library"),
+        ("reflections.forms", "Reflections"),
+    )
+
+    def nav_links() -> list[tuple[str, str]]:
+        return [(endpoint, label) for endpoint, label in main_links if endpoint in app.view_functions]
+
+    app.jinja_env.globals["nav_links"] = nav_links
+    app.jinja_env.globals.update(
+        THEMES=THEMES, THEME_LABELS=THEME_LABELS, FORMATS=FORMATS, INTENSITIES=INTENSITIES, STAGES=STAGES
+    )
+
+
+def register_first_run_guard(app: Flask) -> None:
+    """Until the first account exists, every facilitator page leads to the one-time setup page."""
+    from .models import User
+
+    state = {"has_user": False}
+
+    @app.before_request
+    def require_first_account():
+        if state["has_user"] or request.endpoint in (None, "static", "auth.setup"):
+            return None
+        if request.blueprint in app.config.get("PUBLIC_BLUEPRINTS", ("reflections_public",)):
+            return None
+        if db.session.scalar(select(User.id).limit(1)) is not None:
+            state["has_user"] = True
+            return None
+        return redirect(url_for("auth.setup"))

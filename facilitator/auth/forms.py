@@ -1,0 +1,52 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from .service import MIN_PASSWORD_LENGTH
+
+USERNAME_RULES = [
+    DataRequired(message="Choose a username."),
+    Length(max=64, message="Keep the username under 64 characters."),
+    Regexp(r"^[A-Za-z0-9._@-]+$", message="Use letters, digits, dots, hyphens, underscores or @ only."),
+]
+
+
+class SetupForm(FlaskForm):
+    username = StringField("Username", validators=USERNAME_RULES)
+    display_name = StringField("Your name", validators=[Optional(), Length(max=120)])
+    practice_name = StringField(
+        "Practice name", validators=[Optional(), Length(max=120)], description="Printed as the author of handouts."
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Choose a password."), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember.",
+    )
+    confirm = PasswordField(
+        "Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
+    )
+    paper_size = SelectField("Paper size", choices=[("A4", "A4"), ("Letter", "US Letter")], default="A4")
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(message="Enter your username."), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password."), Length(max=200)])
+    remember = BooleanField("Keep me signed in on this computer")
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")]
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Your name", validators=[Optional(), Length(max=120)])
+    practice_name = StringField(
+        "Practice name", validators=[Optional(), Length(max=120)], description="Printed as the author of handouts."
+    )
+    paper_size = SelectField("Paper size", choices=[("A4", "A4"), ("Letter", "US Letter")])

@@ -1,0 +1,210 @@
+"""The exercise library in the database: syncing shipped files, browsing, and custom exercises."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..library import Exercise as ExerciseFile
+from ..library import Library, LibraryError, parse_exercise
+from ..models import Exercise
+
+EXERCISE_FIELDS = (
+    "slug", "title", "theme", "summary", "minutes", "min_minutes", "max_minutes", "format",
+    "group_min", "group_max", "intensity", "stage", "grounding", "source", "licence", "worksheet",
+)  # fmt: skip
+SECTION_NAMES = (
+    "Purpose", "Steps", "Facilitator script", "Debrief questions", "Safety notes", "Variations", "Participant handout",
+)  # fmt: skip
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.hidden)
+
+    def __str__(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.hidden)} hidden, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _apply(row: Exercise, parsed: ExerciseFile, text: str) -> None:
+    for name in EXERCISE_FIELDS:
+        setattr(row, name, getattr(parsed, name))
+    row.audience = list(parsed.audience)
+    row.materials = list(parsed.materials)
+    row.sections = dict(parsed.sections)
+    row.text = text
+    row.content_hash = content_hash(text)
+    row.hidden = False
+
+
+def sync_library(library: Library, texts: dict[str, str]) -> SyncReport:
+    """Mirror shipped exercises into the database; `texts` maps each slug to its file's text.
+
+    Re-running changes nothing; an edited file updates its row in place (sessions keep pointing at
+    it); a removed file only hides its row, so no session that used it loses anything.
+    """
+    report = SyncReport()
+    existing = {row.slug: row for row in db.session.scalars(select(Exercise).where(Exercise.owner_id.is_(None)))}
+    for slug, parsed in library.exercises.items():
+        text = texts[slug]
+        row = existing.get(slug)
+        if row is None:
+            row = Exercise(owner_id=None)
+            _apply(row, parsed, text)
+            db.session.add(row)
+            report.added.append(slug)
+        elif row.content_hash != content_hash(text) or row.hidden:
+            _apply(row, parsed, text)
+            report.updated.append(slug)
+        else:
+            report.unchanged += 1
+    for slug, row in existing.items():
+        # Only a file that is gone hides its exercise; a file with a fault keeps the last good version.
+        if slug not in texts and not row.hidden:
+            row.hidden = True
+            report.hidden.append(slug)
+    db.session.commit()
+    return report
+
+
+@dataclass(frozen=True)
+class ExerciseFilters:
+    q: str = ""
+    theme: str = ""
+    format: str = ""
+    intensity: str = ""
+    stage: str = ""
+    max_minutes: int | None = None
+    mine_only: bool = False
+
+
+def browse_exercises(owner_id: int, filters: ExerciseFilters) -> list[Exercise]:
+    """Shipped exercises plus the facilitator's own, filtered and ordered by theme then title."""
+    query = select(Exercise).where(Exercise.hidden.is_(False))
+    if filters.mine_only:
+        query = query.where(Exercise.owner_id == owner_id)
+    else:
+        query = query.where(or_(Exercise.owner_id.is_(None), Exercise.owner_id == owner_id))
+    for name in ("theme", "format", "intensity", "stage"):
+        value = getattr(filters, name)
+        if value:
+            query = query.where(getattr(Exercise, name) == value)
+    if filters.max_minutes:
+        query = query.where(Exercise.min_minutes <= filters.max_minutes)
+    if filters.q:
+        words = [w for w in re.split(r"\s+", filters.q.strip()) if w][:8]
+        for word in words:
+            pattern = f"%{_escape_like(word)}%"
+            query = query.where(
+                or_(
+                    Exercise.title.ilike(pattern, escape="\\"),
+                    Exercise.summary.ilike(pattern, escape="\\"),
+                    Exercise.text.ilike(pattern, escape="\\"),
+                )
+            )
+    return list(db.session.scalars(query.order_by(Exercise.theme, Exercise.title)))
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def can_view(exercise: Exercise, owner_id: int) -> bool:
+    return exercise.owner_id is None or exercise.owner_id == owner_id
+
+
+# --- custom exercises ----------------------------------------------------------------------
+
+
+def exercise_file_text(meta: dict, sections: dict[str, str]) -> str:
+    """Write an exercise in the library's file format, so custom ones are validated like shipped ones."""
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    body = "\n\n".join(f"## {name}\n\n{sections[name].strip()}" for name in SECTION_NAMES if sections.get(name, "").strip())
+    return f"---\n{front}---\n\n{body}\n"
+
+
+def meta_of(exercise: Exercise) -> dict:
+    """The front matter of a stored exercise, in file order."""
+    return {
+        "slug": exercise.slug, "title": exercise.title, "theme": exercise.theme, "summary": exercise.summary,
+        "minutes": {"default": exercise.minutes, "min": exercise.min_minutes, "max": exercise.max_minutes},
+        "format": exercise.format, "group_size": {"min": exercise.group_min, "max": exercise.group_max},
+        "intensity": exercise.intensity, "stage": exercise.stage, "grounding": exercise.grounding,
+        "audience": list(exercise.audience), "materials": list(exercise.materials),
+        "source": exercise.source, "licence": exercise.licence, "worksheet": exercise.worksheet,
+    }  # fmt: skip
+
+
+def slugify(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80].strip("-")
+    return slug or "exercise"
+
+
+def _free_slug(owner_id: int, title: str, keep_id: int | None = None) -> str:
+    base = slugify(title)
+    taken = set(
+        db.session.scalars(
+            select(Exercise.slug).where(Exercise.owner_id == owner_id, Exercise.slug.like(f"{base}%"), Exercise.id != (keep_id or 0))
+        )
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def save_custom_exercise(owner_id: int, meta: dict, sections: dict[str, str], exercise: Exercise | None = None) -> Exercise:
+    """Validate and store a facilitator's exercise; raise LibraryError and store nothing when invalid."""
+    meta = dict(meta)
+    meta["slug"] = exercise.slug if exercise else _free_slug(owner_id, meta.get("title") or "exercise")
+    text = exercise_file_text(meta, sections)
+    parsed = parse_exercise(text, "your exercise")
+    if exercise is None:
+        exercise = Exercise(owner_id=owner_id)
+        db.session.add(exercise)
+    forked_from = exercise.forked_from
+    _apply(exercise, parsed, text)
+    exercise.forked_from = forked_from
+    db.session.commit()
+    return exercise
+
+
+def fork_exercise(exercise: Exercise, owner_id: int) -> Exercise:
+    """An editable private copy of an exercise; the original is untouched."""
+    meta = meta_of(exercise)
+    meta["title"] = f"{exercise.title} (my version)"[:80]
+    copy = Exercise(owner_id=owner_id, forked_from=exercise.slug)
+    meta["slug"] = _free_slug(owner_id, meta["title"])
+    text = exercise_file_text(meta, exercise.sections)
+    _apply(copy, parse_exercise(text, "your exercise"), text)
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def archive_custom_exercise(exercise: Exercise) -> None:
+    """Hide a custom exercise from the library; sessions that use it keep it."""
+    exercise.hidden = True
+    db.session.commit()
+
+
+__all__ = ["LibraryError", "SyncReport", "sync_library", "browse_exercises", "save_custom_exercise", "fork_exercise"]

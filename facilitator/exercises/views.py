@@ -1,0 +1,98 @@
+"""Browse the library, read an exercise, and write or fork one's own."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..access import owned_or_404
+from ..extensions import db
+from ..library import LibraryError
+from ..models import Exercise
+from . import service
+from .forms import ExerciseForm
+
+blueprint = Blueprint("exercises", __name__, url_prefix="/exercises")
+
+
+@blueprint.before_request
+@login_required
+def require_login():
+    return None
+
+
+def _filters_from(args) -> service.ExerciseFilters:  # noqa: ANN001
+    max_minutes = args.get("max_minutes", "")
+    return service.ExerciseFilters(
+        q=args.get("q", "")[:200], theme=args.get("theme", ""), format=args.get("format", ""),
+        intensity=args.get("intensity", ""), stage=args.get("stage", ""),
+        max_minutes=int(max_minutes) if max_minutes.isdigit() and 0 < int(max_minutes) < 1000 else None,
+        mine_only=args.get("mine") == "1",
+    )  # fmt: skip
+
+
+@blueprint.get("/")
+def index():
+    filters = _filters_from(request.args)
+    exercises = service.browse_exercises(current_user.id, filters)
+    return render_template("exercises/index.html", exercises=exercises, filters=filters)
+
+
+def _visible_or_404(exercise_id: int) -> Exercise:
+    exercise = db.get_or_404(Exercise, exercise_id)
+    if not service.can_view(exercise, current_user.id):
+        abort(404)
+    return exercise
+
+
+@blueprint.get("/<int:exercise_id>")
+def show(exercise_id: int):
+    return render_template("exercises/show.html", exercise=_visible_or_404(exercise_id))
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+def new():
+    form = ExerciseForm()
+    if form.validate_on_submit():
+        try:
+            exercise = service.save_custom_exercise(current_user.id, *form.meta_and_sections())
+        except LibraryError as error:
+            db.session.rollback()
+            form.show_problems(error.problems)
+        else:
+            flash("Your exercise is saved. Only you can see it.", "success")
+            return redirect(url_for("exercises.show", exercise_id=exercise.id))
+    status = 422 if form.errors else 200
+    return render_template("exercises/edit.html", form=form, exercise=None), status
+
+
+@blueprint.route("/<int:exercise_id>/edit", methods=["GET", "POST"])
+def edit(exercise_id: int):
+    exercise = owned_or_404(Exercise, exercise_id, current_user.id)
+    form = ExerciseForm()
+    if request.method == "GET":
+        form.fill_from(exercise)
+    elif form.validate_on_submit():
+        try:
+            service.save_custom_exercise(current_user.id, *form.meta_and_sections(), exercise=exercise)
+        except LibraryError as error:
+            db.session.rollback()
+            form.show_problems(error.problems)
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("exercises.show", exercise_id=exercise.id))
+    status = 422 if form.errors else 200
+    return render_template("exercises/edit.html", form=form, exercise=exercise), status
+
+
+@blueprint.post("/<int:exercise_id>/fork")
+def fork(exercise_id: int):
+    copy = service.fork_exercise(_visible_or_404(exercise_id), current_user.id)
+    flash("This is your own copy. Change anything; the original stays as it was.", "success")
+    return redirect(url_for("exercises.edit", exercise_id=copy.id))
+
+
+@blueprint.post("/<int:exercise_id>/archive")
+def archive(exercise_id: int):
+    exercise = owned_or_404(Exercise, exercise_id, current_user.id)
+    service.archive_custom_exercise(exercise)
+    flash(f"“{exercise.title}” is removed from your library. Sessions that use it keep it.", "info")
+    return redirect(url_for("exercises.index"))
