@@ -61,6 +61,7 @@ def configure(app: Flask, test_config: dict[str, Any]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    _import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -77,6 +78,12 @@ def register_extensions(app: Flask) -> None:
     from .auth.service import load_user_from_cookie_id
 
     login_manager.user_loader(load_user_from_cookie_id)
+
+
+def _import_models() -> None:
+    """Import every feature's tables so metadata, migrations and create_all see them all."""
+    from . import models  # noqa: F401
+    from .planner import models as planner_models  # noqa: F401
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

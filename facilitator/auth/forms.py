@@ -1,9 +1,11 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from .service import MIN_PASSWORD_LENGTH
 
+PAPER_SIZES = [SelectChoice("A4", "A4"), SelectChoice("Letter", "US Letter")]
 USERNAME_RULES = [
     DataRequired(message="Choose a username."),
     Length(max=64, message="Keep the username under 64 characters."),
@@ -25,7 +27,7 @@ class SetupForm(FlaskForm):
     confirm = PasswordField(
         "Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
     )
-    paper_size = SelectField("Paper size", choices=[("A4", "A4"), ("Letter", "US Letter")], default="A4")
+    paper_size = SelectField("Paper size", choices=PAPER_SIZES, default="A4")
 
 
 class LoginForm(FlaskForm):
@@ -49,4 +51,4 @@ class ProfileForm(FlaskForm):
     practice_name = StringField(
         "Practice name", validators=[Optional(), Length(max=120)], description="Printed as the author of handouts."
     )
-    paper_size = SelectField("Paper size", choices=[("A4", "A4"), ("Letter", "US Letter")])
+    paper_size = SelectField("Paper size", choices=PAPER_SIZES)

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..library import AUDIENCES, FORMATS, INTENSITIES, MAX_MINUTES, MAX_SUMMARY, MAX_TITLE, STAGES, THEME_LABELS, THEMES
@@ -34,7 +35,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ExerciseForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(message="Give the exercise a title."), Length(max=MAX_TITLE)])
-    theme = SelectField("Theme", choices=[(t, THEME_LABELS[t]) for t in THEMES])
+    theme = SelectField("Theme", choices=[SelectChoice(t, THEME_LABELS[t]) for t in THEMES])
     summary = TextAreaField(
         "Summary", validators=[DataRequired(message="Write a one-line summary."), Length(max=MAX_SUMMARY)],
         description="One or two sentences for the library list.",
@@ -42,13 +43,13 @@ class ExerciseForm(FlaskForm):
     minutes = IntegerField("Minutes", validators=MINUTES)
     min_minutes = IntegerField("Shortest", validators=MINUTES)
     max_minutes = IntegerField("Longest", validators=MINUTES)
-    format = SelectField("Format", choices=[(f, f.replace("-", " ")) for f in FORMATS])
+    format = SelectField("Format", choices=[SelectChoice(f, f.replace("-", " ")) for f in FORMATS])
     group_min = IntegerField("Fewest people", validators=[InputRequired(), NumberRange(min=1, max=500)])
     group_max = IntegerField("Most people", validators=[InputRequired(), NumberRange(min=1, max=500)])
-    intensity = SelectField("Intensity", choices=[(i, i) for i in INTENSITIES])
-    stage = SelectField("Stage", choices=[(s, s) for s in STAGES])
+    intensity = SelectField("Intensity", choices=[SelectChoice(i) for i in INTENSITIES])
+    stage = SelectField("Stage", choices=[SelectChoice(s) for s in STAGES])
     grounding = BooleanField("Usable as grounding straight after an intense moment")
-    audience = MultiCheckboxField("Written for", choices=[(a, a) for a in AUDIENCES], default=list(AUDIENCES))
+    audience = MultiCheckboxField("Written for", choices=[SelectChoice(a) for a in AUDIENCES], default=list(AUDIENCES))
     materials = StringField("Materials", validators=[Optional(), Length(max=500)], description="Separate with commas.")
     source = StringField("Adapted from", validators=[Optional(), Length(max=400)])
     licence = StringField("Licence or attribution", validators=[Optional(), Length(max=400)])

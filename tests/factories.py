@@ -1,0 +1,71 @@
+"""Rows owned by a given facilitator, one of each kind, for the route-walking access tests.
+
+Every URL parameter that names an owned row (`<int:session_id>`, ...) needs an entry in
+OWNED_ROW_FACTORIES, so that tests/test_access.py can prove another owner's id gives 404.
+A feature that adds such a parameter adds its factory here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from facilitator.extensions import db
+from facilitator.models import Exercise
+from facilitator.planner.models import AgendaItem, GroupSession, Programme, SavedTemplate
+
+
+def make_custom_exercise(owner_id: int) -> Exercise:
+    exercise = Exercise(
+        owner_id=owner_id, slug=f"custom-{owner_id}", title="A private exercise", theme="listening",
+        summary="Private.", minutes=10, min_minutes=5, max_minutes=15, format="pairs", group_min=2,
+        group_max=20, intensity="low", stage="working", audience=["men"], materials=[],
+        sections={"Purpose": "p", "Steps": "1. **Do it (10 min).** x"},
+    )  # fmt: skip
+    db.session.add(exercise)
+    db.session.flush()
+    return exercise
+
+
+def make_programme(owner_id: int) -> Programme:
+    programme = Programme(owner_id=owner_id, title="Private programme")
+    db.session.add(programme)
+    db.session.flush()
+    return programme
+
+
+def make_session(owner_id: int) -> GroupSession:
+    session = GroupSession(owner_id=owner_id, title="Private session", target_minutes=60)
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def make_item(owner_id: int) -> AgendaItem:
+    item = AgendaItem(session=make_session(owner_id), position=0, kind="block", title="Private", minutes=10)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def make_saved_template(owner_id: int) -> SavedTemplate:
+    template = SavedTemplate(owner_id=owner_id, slug="mine", title="Mine", kind="session", yaml_text="{}")
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+# URL parameter name -> a function making a row of that kind owned by the given user.
+OWNED_ROW_FACTORIES: dict[str, Callable[[int], object]] = {
+    "exercise_id": make_custom_exercise,
+    "programme_id": make_programme,
+    "session_id": make_session,
+    "item_id": make_item,
+    "template_id": make_saved_template,
+}
+
+
+def make_owned_rows(owner_id: int) -> dict[str, int]:
+    """One row of every kind owned by `owner_id`, by URL parameter name; commits."""
+    ids = {name: factory(owner_id).id for name, factory in OWNED_ROW_FACTORIES.items()}
+    db.session.commit()
+    return ids
