@@ -47,17 +47,24 @@ def configure(app: Flask, test_config: dict[str, Any]) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + app.config["DATABASE_URL"][13:]
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    public_url = app.config.get("PUBLIC_BASE_URL", "")
-    if public_url.startswith("https://"):
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    app.config.update(cookie_settings(app.config.get("PUBLIC_BASE_URL", "")))
+    app.config.update({k: v for k, v in test_config.items() if k.startswith(("SESSION_COOKIE", "REMEMBER_COOKIE"))})
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a planning evening outlasts an hour
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+
+
+def cookie_settings(public_base_url: str) -> dict[str, Any]:
+    """HttpOnly and SameSite=Lax always; Secure whenever participants reach us over https."""
+    secure = public_base_url.startswith("https://")
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+    }
 
 
 def register_extensions(app: Flask) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import shipped
 from .auth import service as accounts
@@ -22,6 +22,7 @@ library_group = AppGroup("library", help="Check and load the exercise library in
 @click.option("--practice", "practice_name", default="", help="Printed as the author of handouts.")
 @click.option("--admin/--no-admin", default=None, help="May add and disable facilitators (default: admin when first).")
 @click.password_option(help="Asked for when not given.")
+@with_appcontext
 def create_user_command(username: str, display_name: str, practice_name: str, admin: bool | None, password: str) -> None:
     """Create a facilitator account from the shell."""
     is_admin = (not accounts.any_user_exists()) if admin is None else admin

@@ -6,6 +6,9 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from .service import MIN_PASSWORD_LENGTH
 
 PAPER_SIZES = [SelectChoice("A4", "A4"), SelectChoice("Letter", "US Letter")]
+PASSWORD_LENGTH = Length(
+    min=MIN_PASSWORD_LENGTH, max=200, message=f"Use a password of at least {MIN_PASSWORD_LENGTH} characters (at most 200)."
+)
 USERNAME_RULES = [
     DataRequired(message="Choose a username."),
     Length(max=64, message="Keep the username under 64 characters."),
@@ -21,7 +24,7 @@ class SetupForm(FlaskForm):
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(message="Choose a password."), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[DataRequired(message="Choose a password."), PASSWORD_LENGTH],
         description=f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember.",
     )
     confirm = PasswordField(
@@ -39,7 +42,7 @@ class LoginForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
     new_password = PasswordField(
-        "New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        "New password", validators=[DataRequired(), PASSWORD_LENGTH]
     )
     confirm = PasswordField(
         "New password again", validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")]

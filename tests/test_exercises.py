@@ -1,0 +1,151 @@
+"""Browsing the library, reading an exercise, writing and forking one's own."""
+
+import pytest
+from sqlalchemy import func, select
+
+from facilitator.extensions import db
+from facilitator.models import Exercise
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.usefixtures("synced")
+
+CUSTOM = {
+    "title": "Walking and talking",
+    "theme": "listening",
+    "summary": "Pairs walk the corridor and take turns listening.",
+    "minutes": "20", "min_minutes": "15", "max_minutes": "30",
+    "format": "pairs", "group_min": "2", "group_max": "16",
+    "intensity": "low", "stage": "working", "audience": ["men", "mixed"],
+    "materials": "timer, cards",
+    "purpose": "To practise listening while side by side.",
+    "steps": "1. **Pair up (5 min).** Find a partner.\n2. **Walk (15 min).** Take turns.",
+    "facilitator_script": '"Walk slowly."',
+    "debrief": "- What was it like?",
+    "safety": "Anyone may stay seated.",
+}  # fmt: skip
+
+
+def exercise_count(app, **where) -> int:
+    with app.app_context():
+        query = select(func.count(Exercise.id))
+        for name, value in where.items():
+            query = query.where(getattr(Exercise, name) == value)
+        return db.session.scalar(query)
+
+
+def test_library_lists_shipped_exercises_with_their_tags(signed_in):
+    page = signed_in.get("/exercises/")
+    assert page.status_code == 200
+    assert "Exercise library" in page.text
+    assert "From core feeling to the finer word" in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "present", "absent"),
+    [
+        ("theme=emotional-literacy", "From core feeling to the finer word", "Five things you can see"),
+        ("intensity=high", "What opening up has cost me", "One word to leave with"),
+        ("stage=closing", "One word to leave with", "The box we were handed"),
+        ("format=triads", "Listening in threes", "One word to leave with"),
+        ("max_minutes=6", "Feet on the floor", "The box we were handed"),
+        ("q=iceberg", "What sits under the anger", "The box we were handed"),
+    ],
+)
+def test_facilitator_filters_and_searches_the_library(signed_in, query, present, absent):
+    page = signed_in.get(f"/exercises/?{query}")
+    assert present in page.text
+    assert absent not in page.text
+
+
+def test_a_search_with_no_match_says_so_kindly(signed_in):
+    page = signed_in.get("/exercises/?q=zzzyzzy%25")
+    assert page.status_code == 200
+    assert "No exercise matches these filters." in page.text
+
+
+def test_facilitator_opens_an_exercise_as_a_readable_page(app, signed_in):
+    with app.app_context():
+        exercise_id = db.session.scalar(select(Exercise.id).where(Exercise.slug == "the-box-we-were-handed"))
+    page = signed_in.get(f"/exercises/{exercise_id}")
+    assert page.status_code == 200
+    for heading in ("Purpose", "Steps", "Facilitator script", "Debrief questions", "Safety notes"):
+        assert f"<h2>{heading}</h2>" in page.text
+
+
+def test_facilitator_writes_their_own_exercise(app, signed_in):
+    response = signed_in.post("/exercises/new", data=CUSTOM)
+    assert response.status_code == 302, response.text
+    page = signed_in.get(response.location)
+    assert "Walking and talking" in page.text
+    assert exercise_count(app, title="Walking and talking") == 1
+
+
+def test_custom_exercise_steps_must_add_up_and_nothing_is_saved(app, signed_in):
+    response = signed_in.post("/exercises/new", data={**CUSTOM, "minutes": "25"})
+    assert response.status_code == 422
+    assert "add up to 20 minutes but minutes.default is 25" in response.text
+    assert "Walking and talking" in response.text  # the form keeps what was typed
+    assert exercise_count(app, title="Walking and talking") == 0
+
+
+def test_wrong_types_and_missing_fields_are_explained(app, signed_in):
+    response = signed_in.post("/exercises/new", data={**CUSTOM, "minutes": "twenty", "title": ""})
+    assert response.status_code == 422
+    assert "Give the exercise a title." in response.text
+    assert "Not a valid integer value." in response.text or "Enter a number of minutes." in response.text
+    assert exercise_count(app, owner_id=None) > 0 and exercise_count(app, title="Walking and talking") == 0
+
+
+def test_script_tags_in_a_custom_exercise_are_rendered_inert(app, signed_in):
+    hostile = {**CUSTOM, "purpose": '<script>alert("x")</script> <img src=x onerror="alert(1)"> [click](javascript:alert(1))'}
+    response = signed_in.post("/exercises/new", data=hostile)
+    page = signed_in.get(response.location)
+    assert "<script>alert" not in page.text
+    assert "<img" not in page.text  # the tag survives only as escaped text
+    assert 'href="javascript:' not in page.text
+    assert "&lt;script&gt;" in page.text
+
+
+def test_forking_a_shipped_exercise_makes_a_private_editable_copy(app, signed_in, other_user):
+    with app.app_context():
+        original = db.session.scalar(select(Exercise).where(Exercise.slug == "closing-one-word"))
+        original_id, original_text = original.id, original.text
+    response = signed_in.post(f"/exercises/{original_id}/fork")
+    assert response.status_code == 302
+    edit_page = signed_in.get(response.location)
+    assert "(my version)" in edit_page.text
+    copy_id = int(response.location.split("/")[-2])
+    form = {**CUSTOM, "title": "My one word"}
+    assert signed_in.post(f"/exercises/{copy_id}/edit", data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Exercise, original_id).text == original_text
+        copy = db.session.get(Exercise, copy_id)
+        assert (copy.title, copy.forked_from) == ("My one word", "closing-one-word")
+    other = sign_in(app.test_client(), other_user)
+    assert other.get(f"/exercises/{copy_id}").status_code == 404
+    assert "My one word" not in other.get("/exercises/").text
+
+
+def test_a_bad_edit_keeps_the_saved_version(app, signed_in):
+    created = signed_in.post("/exercises/new", data=CUSTOM)
+    exercise_id = int(created.location.rsplit("/", 1)[-1])
+    response = signed_in.post(f"/exercises/{exercise_id}/edit", data={**CUSTOM, "title": "Renamed", "safety": ""})
+    assert response.status_code == 422
+    assert "is missing or empty" in response.text
+    with app.app_context():
+        assert db.session.get(Exercise, exercise_id).title == "Walking and talking"
+
+
+def test_removing_a_custom_exercise_hides_it(app, signed_in):
+    created = signed_in.post("/exercises/new", data=CUSTOM)
+    exercise_id = int(created.location.rsplit("/", 1)[-1])
+    assert signed_in.post(f"/exercises/{exercise_id}/archive").status_code == 302
+    assert f'href="/exercises/{exercise_id}"' not in signed_in.get("/exercises/").text
+    assert signed_in.get(f"/exercises/{exercise_id}").status_code == 200  # kept for sessions using it
+
+
+def test_shipped_exercises_cannot_be_edited_or_removed(app, signed_in):
+    with app.app_context():
+        shipped_id = db.session.scalar(select(Exercise.id).where(Exercise.owner_id.is_(None)).limit(1))
+    assert signed_in.get(f"/exercises/{shipped_id}/edit").status_code == 404
+    assert signed_in.post(f"/exercises/{shipped_id}/archive").status_code == 404
