@@ -10,7 +10,7 @@ from flask import Flask, redirect, render_template, request, url_for
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
-from . import config
+from . import config, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = config.PROJECT_ROOT
@@ -25,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     configure(app, test_config or {})
+    security.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

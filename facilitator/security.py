@@ -1,0 +1,93 @@
+"""Security headers on every response, cookie names, and trust in a reverse proxy's headers.
+
+A short module rather than Flask-Talisman: its last release is from 2023, and what we need beyond
+the common headers (no-store on participant pages, `__Host-` cookie names, an access-log mark)
+would be code of our own anyway. docs/security.md explains each header.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# No inline script or style anywhere: templates link /static files only. `frame-ancestors 'self'`
+# lets the app frame its own pages (a PDF preview) and no other site frame them (clickjacking).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+STATIC_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # same-origin: a participant's form address (which names the form) never reaches a linked
+    # support site, while our own pages still send it, as Flask-WTF's https referrer check needs.
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+# Results pages hold answers; participant pages are often opened on a shared or borrowed phone.
+NO_STORE_BLUEPRINTS = ("reflections",)
+PUBLIC_BLUEPRINT_SUFFIX = "_public"
+# gunicorn_conf.AnonymousAccessLogger logs the client address only when this mark is set.
+LOG_CLIENT_ADDRESS = "facilitator.log_client_address"
+
+
+def init_app(app: Flask) -> None:
+    """Apply the proxy setting, name cookies for https, and add the headers to every response."""
+    apply_proxy_fix(app)
+    app.config.update(cookie_names(app.config))
+    app.after_request(add_security_headers)
+
+
+def apply_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host/-Port only from as many proxies as PROXY_FIX_HOPS says."""
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
+
+
+def cookie_names(config: dict) -> dict[str, str]:
+    """`__Host-` names when served over https: the browser then refuses the cookie unless it is
+    Secure, has Path=/ and no Domain, so no sibling subdomain or plain-http page can plant or read it."""
+    if not str(config.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+        return {}
+    names: dict[str, str] = {}
+    if config.get("SESSION_COOKIE_NAME", "session") == "session" and config.get("SESSION_COOKIE_SECURE"):
+        names.update(SESSION_COOKIE_NAME="__Host-session", SESSION_COOKIE_PATH="/")
+    if config.get("REMEMBER_COOKIE_NAME", "remember_token") == "remember_token" and config.get("REMEMBER_COOKIE_SECURE"):
+        names.update(REMEMBER_COOKIE_NAME="__Host-remember_token", REMEMBER_COOKIE_PATH="/")
+    return names
+
+
+def is_participant_request() -> bool:
+    return bool(request.blueprint and request.blueprint.endswith(PUBLIC_BLUEPRINT_SUFFIX))
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in STATIC_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
+    if is_participant_request() or request.blueprint in NO_STORE_BLUEPRINTS:
+        response.headers["Cache-Control"] = "no-store"
+    elif request.endpoint != "static" and "Cache-Control" not in response.headers:
+        # Facilitator pages show session plans and names: never kept by a browser or proxy.
+        response.headers["Cache-Control"] = "no-store"
+    # Facilitator pages and sign-in attempts are worth an address in the log; participant pages,
+    # static files and unknown URLs (a mistyped participant link) are not.
+    if request.blueprint and not is_participant_request() or request.endpoint == "home":
+        request.environ[LOG_CLIENT_ADDRESS] = True
+    return response
