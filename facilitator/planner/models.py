@@ -44,6 +44,7 @@ class GroupSession(db.Model):
     week_number: Mapped[int | None]
     title: Mapped[str] = mapped_column(String(120))
     theme: Mapped[str] = mapped_column(String(120), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")  # carried from a template; shown on the plan
     date: Mapped[date | None]
     start_time: Mapped[str] = mapped_column(String(5), default="19:00")  # "HH:MM", local to the room
     target_minutes: Mapped[int] = mapped_column(default=90)

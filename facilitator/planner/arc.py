@@ -1,0 +1,262 @@
+"""The emotional arc of a session, checked rather than assumed: plain functions over plain data.
+
+No Flask and no database here: the planner, the programme overview, the template tests and the
+PDFs all pass in a list of `ArcItem` and get back `ArcWarning` values. Every rule is advice with a
+reason and a suggested fix; a facilitator may dismiss a warning for one session, and a template
+may accept a rule with its reason (`accepted_warnings`), which shows it as accepted, not as a
+warning. Rule names are stable: template files name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..library import Library, SessionSpec
+from .timing import schedule
+
+# Rule name -> why the rule exists (shown in docs/planner.md and beside accepted warnings).
+RULES: dict[str, str] = {
+    "high-in-first-session": "People meet for the first time; trust that makes deep disclosure safe is not built yet.",
+    "high-before-check-in": "Until everyone has arrived and spoken once, nobody knows how the others are doing today.",
+    "high-before-break": "A break straight after an intense exercise sends people into the corridor still stirred up.",
+    "high-at-end": "People drive home after the session; they should leave settled, not opened up.",
+    "no-check-in": "A check-in lets each person arrive and tells the facilitator who is fragile tonight.",
+    "no-closing": "A closing marks the end, settles the room and lets each person take one thing home.",
+    "format-group-size": "A pairs, triads or small-group exercise needs a group that can split that way.",
+    "high-back-to-back": "Two intense exercises in a row leave no time to settle; people shut down or flood.",
+}
+END_WINDOW_MINUTES = 15  # "the last 15 minutes" of a session
+SPLIT_FORMATS = {"pairs": 2, "triads": 3, "small-group": 3, "couples": 2}  # format -> fewest people it needs
+
+
+@dataclass(frozen=True)
+class ArcItem:
+    """One agenda line as the rules see it; clock times in minutes since midnight."""
+
+    kind: str  # exercise | break | block
+    title: str
+    start: int
+    end: int
+    slug: str = ""
+    intensity: str = ""
+    stage: str = ""
+    grounding: bool = False
+    format: str = ""
+    group_min: int = 1
+    group_max: int = 500
+
+    @property
+    def is_high(self) -> bool:
+        return self.kind == "exercise" and self.intensity == "high"
+
+    @property
+    def settles(self) -> bool:
+        """A grounding or closing exercise: what should follow anything intense."""
+        return self.kind == "exercise" and (self.grounding or self.stage == "closing")
+
+
+@dataclass(frozen=True)
+class ArcWarning:
+    rule: str
+    key: str  # stable across reorders: what a dismissal is stored under
+    message: str
+    suggestion: str
+    item_index: int | None = None  # None for a warning about the whole session
+
+    @property
+    def reason(self) -> str:
+        return RULES[self.rule]
+
+
+Warning = ArcWarning  # the name other features use; `ArcWarning` avoids confusion inside this module
+
+
+@dataclass(frozen=True)
+class ArcContext:
+    group_size: int | None
+    first_session: bool
+
+
+Rule = Callable[[Sequence[ArcItem], ArcContext], Iterable[ArcWarning]]
+
+
+def _warn(rule: str, item: ArcItem | None, index: int | None, message: str, suggestion: str, key: str = "") -> ArcWarning:
+    key = key or (f"{rule}:{item.slug}" if item is not None else rule)
+    return ArcWarning(rule=rule, key=key, message=message, suggestion=suggestion, item_index=index)
+
+
+def high_in_first_session(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    if not context.first_session:
+        return
+    for index, item in enumerate(items):
+        if item.is_high:
+            yield _warn(
+                "high-in-first-session", item, index,
+                f"“{item.title}” is a high-intensity exercise in the first session of the programme.",
+                "Move it to a later week, or use a low or medium exercise on the same theme tonight.",
+            )  # fmt: skip
+
+
+def high_before_check_in(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    for index, item in enumerate(items):
+        if item.kind == "exercise" and item.stage == "opening":
+            return
+        if item.is_high:
+            yield _warn(
+                "high-before-check-in", item, index,
+                f"“{item.title}” is high intensity and comes before any check-in.",
+                "Start with an opening exercise (a check-in) before it, so everyone has arrived and spoken once.",
+            )  # fmt: skip
+
+
+def high_before_break(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    for index, (item, following) in enumerate(zip(items, items[1:])):
+        if item.is_high and following.kind == "break":
+            yield _warn(
+                "high-before-break", item, index,
+                f"“{item.title}” is high intensity and runs straight into a break.",
+                "Add a grounding exercise between it and the break, or move the break earlier.",
+            )  # fmt: skip
+
+
+def high_at_end(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    if not items:
+        return
+    session_end = max(item.end for item in items)
+    for index, item in enumerate(items):
+        if item.is_high and item.end > session_end - END_WINDOW_MINUTES and not any(i.settles for i in items[index + 1 :]):
+            yield _warn(
+                "high-at-end", item, index,
+                f"“{item.title}” is high intensity, runs into the last {END_WINDOW_MINUTES} minutes "
+                "and has no grounding or closing after it.",
+                "Follow it with a grounding or closing exercise, or move it earlier in the session.",
+            )  # fmt: skip
+
+
+def no_check_in(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    if not any(item.kind == "exercise" and item.stage == "opening" for item in items):
+        yield _warn(
+            "no-check-in", None, None, "This session has no check-in (no opening exercise).",
+            "Begin with an opening exercise so each person arrives and is heard once before the work.",
+        )  # fmt: skip
+
+
+def no_closing(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    if not any(item.kind == "exercise" and item.stage == "closing" for item in items):
+        yield _warn(
+            "no-closing", None, None, "This session has no closing exercise.",
+            "End with a closing exercise so people leave settled and know the session is over.",
+        )  # fmt: skip
+
+
+def format_group_size(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    size = context.group_size
+    if not size:
+        return
+    for index, item in enumerate(items):
+        if item.kind != "exercise" or item.format not in SPLIT_FORMATS:
+            continue
+        fewest = max(item.group_min, SPLIT_FORMATS[item.format])
+        if fewest <= size <= item.group_max:
+            continue
+        fmt = item.format.replace("-", " ")
+        if size < fewest:
+            suggestion = f"With {size} people it cannot split into {fmt}; choose a whole-group or solo exercise."
+        else:
+            suggestion = f"Split into two rooms with a co-facilitator, or choose an exercise that works for {size}."
+        yield _warn(
+            "format-group-size", item, index,
+            f"“{item.title}” works in {fmt} for {item.group_min} to {item.group_max} people; "
+            f"this group expects {size}.",
+            suggestion,
+        )  # fmt: skip
+
+
+def high_back_to_back(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    for index in range(1, len(items)):
+        before, item = items[index - 1], items[index]
+        if before.is_high and item.is_high:
+            yield _warn(
+                "high-back-to-back", item, index,
+                f"“{before.title}” and “{item.title}” are both high intensity, back to back.",
+                "Put a break or a grounding exercise between them, or move one to another session.",
+                key=f"high-back-to-back:{before.slug}:{item.slug}",
+            )  # fmt: skip
+
+
+ALL_RULES: tuple[Rule, ...] = (
+    no_check_in, no_closing, high_in_first_session, high_before_check_in, high_before_break,
+    high_at_end, format_group_size, high_back_to_back,
+)  # fmt: skip
+
+
+def check_arc(items: Sequence[ArcItem], *, group_size: int | None = None, first_session: bool = False) -> list[ArcWarning]:
+    """Every warning for an agenda, whole-session ones first, then in agenda order; none while it is empty."""
+    if not any(item.kind == "exercise" for item in items):
+        return []
+    context = ArcContext(group_size=group_size, first_session=first_session)
+    found = [warning for rule in ALL_RULES for warning in rule(items, context)]
+    return sorted(found, key=lambda w: -1 if w.item_index is None else w.item_index)
+
+
+@dataclass(frozen=True)
+class ArcReport:
+    """Warnings split the way the planner shows them."""
+
+    active: tuple[ArcWarning, ...]
+    accepted: tuple[tuple[ArcWarning, str], ...]  # with the template's reason
+    dismissed: tuple[ArcWarning, ...]
+
+    def active_at(self, index: int) -> list[ArcWarning]:
+        return [w for w in self.active if w.item_index == index]
+
+
+def sort_out(warnings: Iterable[ArcWarning], *, dismissed: Iterable[str] = (), accepted: Mapping[str, str] | None = None) -> ArcReport:
+    """Split warnings into active, accepted by the template (by rule) and dismissed (by key)."""
+    dismissed_keys, accepted = set(dismissed), accepted or {}
+    active, kept, hidden = [], [], []
+    for warning in warnings:
+        if warning.rule in accepted:
+            kept.append((warning, accepted[warning.rule]))
+        elif warning.key in dismissed_keys:
+            hidden.append(warning)
+        else:
+            active.append(warning)
+    return ArcReport(active=tuple(active), accepted=tuple(kept), dismissed=tuple(hidden))
+
+
+def arc_item(kind: str, title: str, start: int, end: int, exercise: object | None = None) -> ArcItem:
+    """An ArcItem from anything shaped like an exercise (a library file or a database row)."""
+    if exercise is None:
+        return ArcItem(kind=kind, title=title, start=start, end=end)
+    return ArcItem(
+        kind=kind, title=title, start=start, end=end, slug=exercise.slug, intensity=exercise.intensity,
+        stage=exercise.stage, grounding=exercise.grounding, format=exercise.format,
+        group_min=exercise.group_min, group_max=exercise.group_max,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _SpecLine:
+    minutes: int
+    pin: str
+
+
+def arc_warnings_for_spec(spec: SessionSpec, library: Library, first_session: bool = False) -> list[ArcWarning]:
+    """Warnings for a template's session, without a database; the rules the template accepts are left out."""
+    resolved = [library.exercises.get(e.exercise) if e.kind == "exercise" else None for e in spec.items]
+    lines = [
+        _SpecLine(minutes=entry.minutes if entry.minutes is not None else (exercise.minutes if exercise else 0), pin=entry.pin)
+        for entry, exercise in zip(spec.items, resolved)
+    ]
+    items = []
+    for entry, exercise, slot in zip(spec.items, resolved, schedule(spec.start_time, lines)):
+        if exercise is not None:
+            items.append(arc_item("exercise", exercise.title, slot.start, slot.end, exercise))
+        else:  # a break, a block, or an unknown slug (which check_template_references reports)
+            kind = "block" if entry.kind == "exercise" else entry.kind
+            items.append(arc_item(kind, entry.title or entry.exercise, slot.start, slot.end))
+    warnings = check_arc(items, group_size=spec.group_size, first_session=first_session)
+    accepted = {a.rule: a.why for a in spec.accepted_warnings}
+    return [w for w in warnings if w.rule not in accepted]
