@@ -1,0 +1,186 @@
+"""HTML to PDF: the only module that calls WeasyPrint.
+
+Templates in templates/handouts/ receive plain data and render to one HTML string; that string
+becomes a PDF through a URL fetcher that serves nothing but allow-listed files of the app's own
+static folder and data: URIs. PDFs are cached under PDF_CACHE_DIR by a hash of the final HTML and
+the options, so an unchanged document is rendered once and any change gives a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from flask import current_app, render_template
+
+from . import qr
+
+PAPER_SIZES = ("A4", "Letter")
+# Tagged PDF with a readable structure tree; WeasyPrint 70 supports PDF/UA-1 directly.
+PDF_VARIANT = "pdf/ua-1"
+# Bump when the way HTML becomes a PDF changes, so cached files made the old way are not served.
+RENDERER_REVISION = "1"
+CACHE_MAX_BYTES = 256 * 1024 * 1024
+# What print templates may load from static/: images and fonts, never code or data files.
+STATIC_SUFFIXES = frozenset({".css", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".ttf", ".otf"})
+POSTER_VARIANTS = ("poster", "card")
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How a document is printed; title, author and lang become the PDF's metadata."""
+
+    paper: str = "A4"
+    large_print: bool = False
+    title: str = ""
+    author: str = ""
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPER_SIZES:
+            raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES)}, not {self.paper!r}")
+
+
+def render_html(template_name: str, context: dict, options: PrintOptions) -> str:
+    """The final HTML of a handout template (a name inside templates/handouts/)."""
+    name = template_name if template_name.startswith("handouts/") else f"handouts/{template_name}"
+    return render_template(name, options=options, **context)
+
+
+def render_pdf(template_name: str, context: dict, options: PrintOptions) -> bytes:
+    """Render a handout template with plain data to PDF bytes, from the cache when unchanged."""
+    return pdf_from_html(render_html(template_name, context, options), options)
+
+
+def poster_pdf(url: str, code: str, session_title: str, options: PrintOptions, variant: str = "poster") -> bytes:
+    """A wall poster or a folding table card leading participants to a reflection form."""
+    if variant not in POSTER_VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(POSTER_VARIANTS)}, not {variant!r}")
+    context = {"poster": poster_data(url, code, session_title), "variant": variant}
+    return render_pdf("poster.html", context, options)
+
+
+def poster_data(url: str, code: str, session_title: str) -> dict:
+    """What a poster or card shows; packs reuse it to add the poster as a page."""
+    return {"url": url, "code": code, "session_title": session_title, "qr": qr.qr_svg(url)}
+
+
+# --- the PDF cache -------------------------------------------------------------------------
+
+
+def pdf_from_html(html: str, options: PrintOptions) -> bytes:
+    """The PDF of a final HTML string: read from the cache, or rendered once and stored."""
+    cache_dir = Path(current_app.config["PDF_CACHE_DIR"])
+    path = cache_dir / f"{cache_key(html, options)}.pdf"
+    try:
+        pdf = path.read_bytes()
+    except OSError:
+        pdf = b""
+    if pdf.startswith(b"%PDF"):
+        os.utime(path)  # recently used files are the last to be pruned
+        return pdf
+    pdf = write_pdf(html, current_app.static_folder or "")
+    _store(cache_dir, path, pdf)
+    return pdf
+
+
+def cache_key(html: str, options: PrintOptions) -> str:
+    digest = hashlib.sha256()
+    for part in (_renderer_signature(), repr(sorted(asdict(options).items())), html):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _renderer_signature() -> str:
+    return f"weasyprint {version('weasyprint')} {PDF_VARIANT} r{RENDERER_REVISION}"
+
+
+def _store(cache_dir: Path, path: Path, pdf: bytes) -> None:
+    """Write atomically (a parallel download never reads half a file), then keep the folder bounded."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pdf)
+    os.replace(temporary, path)
+    _prune(cache_dir, CACHE_MAX_BYTES)
+
+
+def _prune(cache_dir: Path, max_bytes: int) -> None:
+    entries = []
+    for entry in os.scandir(cache_dir):
+        if entry.name.endswith(".pdf"):
+            stat = entry.stat()
+            entries.append((stat.st_mtime, stat.st_size, entry.path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, file_path in sorted(entries):
+        if total <= max_bytes:
+            break
+        Path(file_path).unlink(missing_ok=True)
+        total -= size
+
+
+# --- WeasyPrint, locked down ------------------------------------------------------------------
+
+
+def write_pdf(html: str, static_folder: str | Path) -> bytes:
+    """Render HTML to PDF with the locked-down fetcher; `import weasyprint` is slow, so it happens here."""
+    import weasyprint
+
+    fetcher = fetcher_class()(static_folder)
+    document = weasyprint.HTML(string=html, base_url=static_base_url(static_folder), url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def static_base_url(static_folder: str | Path) -> str:
+    """Relative URLs in print templates resolve inside the static folder, and nowhere else."""
+    return Path(static_folder).resolve().as_uri() + "/"
+
+
+def allowed_static_file(url: str, static_folder: str | Path) -> Path | None:
+    """The file a URL names when it is an allow-listed file inside `static_folder`, else None.
+
+    Checked on the resolved path, so `..` segments and symlinks cannot lead out of the folder.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    root = Path(static_folder).resolve()
+    try:
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+    except (OSError, ValueError):
+        return None
+    if not path.is_relative_to(root) or path.suffix.lower() not in STATIC_SUFFIXES or not path.is_file():
+        return None
+    return path
+
+
+@lru_cache(maxsize=1)
+def fetcher_class() -> type:
+    """The one URLFetcher subclass, built on first use so that WeasyPrint loads only when printing."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves allow-listed static files and data: URIs; refuses files, networks and redirects."""
+
+        def __init__(self, static_folder: str | Path):
+            super().__init__(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+            self.static_folder = static_folder
+
+        def fetch(self, url, headers=None):  # noqa: ANN001, ANN201
+            path = allowed_static_file(url, self.static_folder)
+            if path is None:
+                return super().fetch(url, headers)  # raises for every scheme but data:
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    return StaticOnlyFetcher
