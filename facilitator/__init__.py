@@ -108,10 +108,12 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .auth.admin import blueprint as admin
     from .auth.views import blueprint as auth
     from .exercises.views import blueprint as exercises
 
     app.register_blueprint(auth)
+    app.register_blueprint(admin)
     app.register_blueprint(exercises)
 
     @app.get("/")

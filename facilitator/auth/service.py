@@ -90,6 +90,24 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     db.session.commit()
 
 
+def all_facilitators() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(func.lower(User.username))))
+
+
+def set_disabled(username: str, disabled: bool, *, acting_user_id: int) -> User:
+    """Disable an account (or enable it again). Disabling signs it out of every browser at once."""
+    user = find_user(username)
+    if user is None:
+        raise LookupError(username)
+    if disabled and user.id == acting_user_id:
+        raise AccountError("You cannot disable your own account; ask another admin.")
+    if disabled and not user.is_disabled:
+        user.session_version += 1  # old cookies stay dead even if the account is enabled again
+    user.is_disabled = disabled
+    db.session.commit()
+    return user
+
+
 def load_user_from_cookie_id(cookie_id: str) -> User | None:
     """Flask-Login's loader: the id and session version must both match."""
     user_id, _, version = cookie_id.partition(":")

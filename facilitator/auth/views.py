@@ -1,9 +1,9 @@
 """Sign in and out, the one-time setup, and the facilitator's own account page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from . import service
 from .forms import LoginForm, PasswordChangeForm, ProfileForm, SetupForm
 
@@ -37,7 +37,22 @@ def setup():
     return render_template("auth/setup.html", form=form), 422 if form.errors else 200
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_username() -> str:
+    """Attempts count per username too, whether or not it exists, so a lockout never tells which do."""
+    return "login:" + request.form.get("username", "").strip().lower()[:64]
+
+
+def _sign_in_failed(response) -> bool:  # noqa: ANN001
+    return response.status_code != 302
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(_login_limit, key_func=_submitted_username, methods=["POST"], deduct_when=_sign_in_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home"))
