@@ -40,6 +40,10 @@ library: migrate
 run: system-deps library
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# For a practice's server: migrations once, the library, then gunicorn's workers (docs/deploy.md).
+serve: system-deps library
+	$(BIN)/gunicorn -c python:facilitator.gunicorn_conf app:app
+
 check: install
 	$(FLASK) library check
 

@@ -48,6 +48,7 @@ def configure(app: Flask, test_config: dict[str, Any]) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + app.config["DATABASE_URL"][13:]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config))
     app.config.update(cookie_settings(app.config.get("PUBLIC_BASE_URL", "")))
     app.config.update({k: v for k, v in test_config.items() if k.startswith(("SESSION_COOKIE", "REMEMBER_COOKIE"))})
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a planning evening outlasts an hour

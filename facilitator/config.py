@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "SUPPORT_RESOURCES": [],  # empty: the documented defaults in facilitator/support.py
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
+    "DATABASE_POOL_SIZE": 2,  # PostgreSQL connections kept per worker (docs/deploy.md has the sum)
+    "DATABASE_MAX_OVERFLOW": 1,  # extra connections a worker may open for a moment
 }
 INTEGER_SETTINGS = {name for name, value in DEFAULTS.items() if isinstance(value, int)}
 
@@ -64,6 +66,18 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     if not settings["PDF_CACHE_DIR"]:
         settings["PDF_CACHE_DIR"] = str(instance_path / "pdf-cache")
     return settings
+
+
+def engine_options(database_uri: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Pool sizes for PostgreSQL (workers x (pool + overflow) must fit max_connections); SQLite needs none."""
+    if not database_uri.startswith("postgresql"):
+        return {}
+    return {
+        "pool_size": int(settings["DATABASE_POOL_SIZE"]),
+        "max_overflow": int(settings["DATABASE_MAX_OVERFLOW"]),
+        "pool_pre_ping": True,  # a restarted PostgreSQL costs one retry, not one error page per worker
+        "pool_recycle": 1800,
+    }
 
 
 def instance_secret_key(instance_path: Path) -> str:

@@ -1,0 +1,227 @@
+"""Serving for real: gunicorn settings, connection pools that fit PostgreSQL, shared rate limits."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from http.client import HTTPConnection
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from gunicorn.config import Config
+from sqlalchemy import text
+
+from facilitator import create_app, gunicorn_conf
+from facilitator.extensions import db
+from facilitator.security import LOG_CLIENT_ADDRESS
+from tests.conftest import POSTGRES_URL, TEST_DB
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def test_worker_count_follows_the_machine():
+    assert [gunicorn_conf.default_workers(cores) for cores in (1, 2, 4, 16)] == [3, 5, 9, 9]
+
+
+def test_default_pools_fit_postgresqls_default_connection_limit():
+    """100 connections, 3 reserved for superusers: the most workers we start by default must fit."""
+    defaults = {"DATABASE_POOL_SIZE": 2, "DATABASE_MAX_OVERFLOW": 1}
+    worst_case = gunicorn_conf.connection_budget(gunicorn_conf.default_workers(64), *defaults.values())
+    assert worst_case == 9 * 3 + 2
+    assert worst_case <= 100 - 3
+
+
+def test_pool_sizes_come_from_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("FACILITATOR_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("FACILITATOR_DATABASE_POOL_SIZE", "4")
+    monkeypatch.setenv("FACILITATOR_DATABASE_MAX_OVERFLOW", "0")
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": POSTGRES_URL})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 4
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["max_overflow"] == 0
+    with app.app_context():
+        assert db.engine.pool.size() == 4
+        db.engine.dispose()
+    sqlite = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
+
+
+def test_server_refuses_to_start_when_pools_could_exhaust_postgresql():
+    log = logging.getLogger("test-budget")
+    settings = {"DATABASE_URL": POSTGRES_URL, "DATABASE_POOL_SIZE": 2, "DATABASE_MAX_OVERFLOW": 1}
+    gunicorn_conf.check_connection_budget(5, settings, log)  # 17 connections: fine
+    with pytest.raises(SystemExit, match="Lower WEB_CONCURRENCY"):
+        gunicorn_conf.check_connection_budget(60, settings, log)
+    gunicorn_conf.check_connection_budget(60, {**settings, "DATABASE_URL": "sqlite:///x"}, log)  # no pool
+
+
+def _access_atoms(path: str, marked: bool) -> dict:
+    logger = gunicorn_conf.AnonymousAccessLogger(Config())
+    environ = {
+        "REMOTE_ADDR": "198.51.100.23", "REQUEST_METHOD": "POST", "RAW_URI": path, "PATH_INFO": path,
+        "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": "", "HTTP_REFERER": "https://x.example/r/ABC123",
+        "HTTP_USER_AGENT": "Phone/1.0", "HTTP_X_FORWARDED_FOR": "198.51.100.23",
+    }  # fmt: skip
+    if marked:
+        environ[LOG_CLIENT_ADDRESS] = True
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    request = SimpleNamespace(headers=[("X-FORWARDED-FOR", "198.51.100.23"), ("USER-AGENT", "Phone/1.0")])
+    return logger.atoms(response, request, environ, timedelta(milliseconds=5))
+
+
+def test_access_log_keeps_no_address_for_participant_requests():
+    atoms = _access_atoms("/r/ABC123", marked=False)
+    assert "198.51.100.23" not in {str(value) for value in atoms.values()}
+    assert "Phone/1.0" not in {str(value) for value in atoms.values()}
+    assert atoms["r"] == "POST /r/ABC123 HTTP/1.1"
+
+
+def test_access_log_keeps_the_address_for_facilitator_requests():
+    atoms = _access_atoms("/login", marked=True)
+    assert atoms["h"] == "198.51.100.23"
+
+
+def test_facilitator_pages_are_marked_for_the_address_log_and_unknown_urls_are_not(app, client, user):
+    from flask import request_finished
+
+    seen = []
+
+    def remember(sender, response, **extra):  # noqa: ANN001, ARG001
+        from flask import request
+
+        seen.append((request.path, bool(request.environ.get(LOG_CLIENT_ADDRESS))))
+
+    with request_finished.connected_to(remember, app):
+        client.get("/login")
+        client.get("/no-such-page")
+        client.get("/static/css/app.css").close()
+    assert seen == [("/login", True), ("/no-such-page", False), ("/static/css/app.css", False)]
+
+
+@pytest.mark.skipif(TEST_DB != "sqlite", reason="SQLite only")
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+
+def _redis_or_skip(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+
+
+def test_sign_in_limits_are_shared_by_workers_through_redis(app, app_config, user, tmp_path, monkeypatch):
+    """Two apps stand for two gunicorn workers: failures on one count on the other."""
+    url = "redis://127.0.0.1:6379/15"
+    _redis_or_skip(url)
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings = {**app_config, "REDIS_URL": url, "RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute",
+                "RATELIMIT_KEY_PREFIX": prefix}  # fmt: skip
+    workers = []
+    for number in range(2):
+        monkeypatch.setenv("FACILITATOR_INSTANCE_PATH", str(tmp_path / f"worker-{number}"))
+        workers.append(create_app(settings))
+    assert workers[0].config["RATELIMIT_STORAGE_URI"] == url
+    wrong = {"username": "anna", "password": "not the password"}
+    try:
+        assert workers[0].test_client().post("/login", data=wrong).status_code == 401
+        assert workers[1].test_client().post("/login", data=wrong).status_code == 401
+        assert workers[0].test_client().post("/login", data=wrong).status_code == 429
+    finally:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(f"*{prefix}*"):
+            client.delete(key)
+        for worker in workers:
+            with worker.app_context():
+                db.engine.dispose()
+
+
+def http(base: str, method: str, path: str, form: dict | None = None, timeout: float = 10):
+    """One request, no redirects followed: (status, headers, body)."""
+    parsed = urllib.parse.urlsplit(base)
+    connection = HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
+    try:
+        body = urllib.parse.urlencode(form) if form is not None else None
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        connection.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(instance: Path, workers: int, log_path: Path, extra_env: dict[str, str] | None = None):
+    """`make serve` in small: migrations once, then gunicorn; returns (process, base URL)."""
+    port = free_port()
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith("FACILITATOR_") and key != "WEB_CONCURRENCY"
+    }
+    env.update({"FACILITATOR_INSTANCE_PATH": str(instance), "FACILITATOR_BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": str(workers), **(extra_env or {})})  # fmt: skip
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    with log_path.open("w") as log:  # the child keeps its own copy of the file descriptor
+        process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "python:facilitator.gunicorn_conf", "app:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http(base, "GET", "/login", timeout=2)
+            return process, base
+        except OSError:
+            time.sleep(0.2)
+    stop_gunicorn(process)
+    raise AssertionError(f"gunicorn did not start: {log_path.read_text()}")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.slow
+def test_served_by_gunicorn_after_migrations_with_headers_and_an_anonymous_log(tmp_path):
+    process, base = start_gunicorn(tmp_path / "instance", 2, tmp_path / "gunicorn.log")
+    try:
+        status, headers, _ = http(base, "GET", "/setup")
+        assert status == 200
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert headers["Cache-Control"] == "no-store"
+        assert http(base, "GET", "/gone/ABC123")[0] == 404
+    finally:
+        stop_gunicorn(process)
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "Booting worker" in log and log.count("Booting worker") == 2
+    lines = {line.split('"')[1]: line for line in log.splitlines() if line.count('"') >= 2}
+    assert lines["GET /setup HTTP/1.1"].startswith("127.0.0.1 ")
+    assert lines["GET /gone/ABC123 HTTP/1.1"].startswith("- ")
