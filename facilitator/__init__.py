@@ -112,10 +112,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.admin import blueprint as admin
     from .auth.views import blueprint as auth
     from .exercises.views import blueprint as exercises
+    from .printing.views import blueprint as printing
 
     app.register_blueprint(auth)
     app.register_blueprint(admin)
     app.register_blueprint(exercises)
+    app.register_blueprint(printing)
 
     @app.get("/")
     def home():
