@@ -112,10 +112,11 @@ def _store(cache_dir: Path, path: Path, pdf: bytes) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(pdf)
     os.replace(temporary, path)
-    _prune(cache_dir, CACHE_MAX_BYTES)
+    prune_cache(cache_dir, CACHE_MAX_BYTES)
 
 
-def _prune(cache_dir: Path, max_bytes: int) -> None:
+def prune_cache(cache_dir: Path, max_bytes: int) -> None:
+    """Remove the least recently used PDFs until the folder holds at most `max_bytes`."""
     entries = []
     for entry in os.scandir(cache_dir):
         if entry.name.endswith(".pdf"):
