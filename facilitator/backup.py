@@ -89,6 +89,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def known_revisions(migrations_directory: str) -> set[str]:
+    """Every migration this version of facilitator knows, to refuse backups made by a newer one."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory(migrations_directory).walk_revisions()}
+
+
 def app_version() -> str:
     try:
         return metadata.version("facilitator")

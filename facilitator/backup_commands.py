@@ -9,17 +9,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .backup import BackupError, Manifest, create_backup, read_backup, restore_backup
+from .backup import BackupError, Manifest, create_backup, known_revisions, read_backup, restore_backup
 from .extensions import db
 
 
 backup_group = AppGroup("backup", help="Make, check and restore backups of the database.")
-
-
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {script.revision for script in ScriptDirectory(current_app.extensions["migrate"].directory).walk_revisions()}
 
 
 def _summary(manifest: Manifest) -> str:
@@ -65,7 +59,7 @@ def backup_verify(archive: Path) -> None:
 def backup_restore(archive: Path) -> None:
     """Restore a backup into this app's database, which must be empty. Stop the server first."""
     try:
-        manifest = restore_backup(db.engine, archive, _known_revisions())
+        manifest = restore_backup(db.engine, archive, known_revisions(current_app.extensions["migrate"].directory))
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {_summary(manifest)}; every table's row count matches. Run `flask db upgrade` next.")
