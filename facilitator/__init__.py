@@ -93,6 +93,7 @@ def _import_models() -> None:
     """Import every feature's tables so metadata, migrations and create_all see them all."""
     from . import models  # noqa: F401
     from .planner import models as planner_models  # noqa: F401
+    from .reflections import models as reflection_models  # noqa: F401
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -106,18 +107,28 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # Write transactions take the write lock up front (BEGIN IMMEDIATE, emitted by sqlite3 before
+        # the first INSERT/UPDATE/DELETE), so that under several gunicorn workers a writer waits out
+        # the busy timeout instead of failing with "database is locked" when upgrading a read lock.
+        dbapi_connection.isolation_level = "IMMEDIATE"
 
 
 def register_blueprints(app: Flask) -> None:
     from .auth.admin import blueprint as admin
     from .auth.views import blueprint as auth
     from .exercises.views import blueprint as exercises
+    from .planner.views import blueprint as planner
     from .printing.views import blueprint as printing
+    from .reflections.public import blueprint as reflections_public
+    from .reflections.views import blueprint as reflections
 
     app.register_blueprint(auth)
     app.register_blueprint(admin)
     app.register_blueprint(exercises)
+    app.register_blueprint(planner)
     app.register_blueprint(printing)
+    app.register_blueprint(reflections)
+    app.register_blueprint(reflections_public)
 
     @app.get("/")
     def home():

@@ -65,9 +65,11 @@ def library_sync() -> None:
 
 def register(app: Flask) -> None:
     from .backup_commands import backup_group
+    from .planner.cli import sessions_group
     from .printing.commands import handouts_group
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(library_group)
     app.cli.add_command(backup_group)
     app.cli.add_command(handouts_group)
+    app.cli.add_command(sessions_group)

@@ -1,0 +1,189 @@
+"""The session page, where the agenda is built: add, reorder, time, pin, note and remove items.
+
+Every form works as a plain POST and redirect; planner.js sends the same POSTs and swaps in the
+agenda fragment the view renders instead of redirecting.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from .. import shipped
+from ..exercises.service import ExerciseFilters, browse_exercises, can_view
+from ..extensions import db
+from ..models import Exercise
+from . import service
+from .blueprint import blueprint, own_item, own_session, wants_fragment
+from .forms import AddBlockForm, AddBreakForm, AddExerciseForm, ItemForm
+from .models import AgendaItem, GroupSession
+from .review import review
+from .runmode import run_steps
+from .service import PlannerError
+
+SEARCH_FIELDS = ("q", "theme", "stage", "intensity", "format")
+
+
+def item_form(item: AgendaItem, formdata: object = None) -> ItemForm:
+    return ItemForm(
+        formdata=formdata, prefix=f"item-{item.id}", minutes=item.minutes, pin=item.pin, note=item.note, title=item.title,
+    )  # fmt: skip
+
+
+def agenda_context(session: GroupSession, *, failed: tuple[int, ItemForm] | None = None) -> dict:
+    """What the agenda fragment needs: timings, arc, and one edit form per item (the failed one as sent)."""
+    forms = {item.id: item_form(item) for item in session.items}
+    if failed:
+        forms[failed[0]] = failed[1]
+    return {
+        "session": session, "review": review(session), "item_forms": forms,
+        "open_item": failed[0] if failed else None, "library": shipped.library(),
+    }  # fmt: skip
+
+
+def search_filters() -> ExerciseFilters:
+    values = {name: request.args.get(name, "")[:200] for name in SEARCH_FIELDS}
+    return ExerciseFilters(**values)
+
+
+def render_session_page(session: GroupSession, status: int = 200, **context: object):
+    """The whole page, or only the agenda when planner.js asked for it."""
+    context = {**agenda_context(session, failed=context.pop("failed", None)), **context}
+    if wants_fragment():
+        return render_template("planner/_agenda.html", fragment=True, **context), status
+    filters = search_filters()
+    context.setdefault("break_form", AddBreakForm(formdata=None, prefix="break"))
+    context.setdefault("block_form", AddBlockForm(formdata=None, prefix="block"))
+    return render_template(
+        "planner/session.html", exercises=browse_exercises(current_user.id, filters), filters=filters, **context
+    ), status  # fmt: skip
+
+
+def back_to_agenda(session: GroupSession, message: str = "", anchor: str = "agenda"):
+    if wants_fragment():
+        return render_session_page(session)
+    if message:
+        flash(message, "success")
+    return redirect(url_for("planner.session", session_id=session.id, _anchor=anchor))
+
+
+@blueprint.get("/sessions/<int:session_id>")
+def session(session_id: int):
+    return render_session_page(own_session(session_id))
+
+
+@blueprint.post("/sessions/<int:session_id>/items/exercise")
+def add_exercise(session_id: int):
+    session = own_session(session_id)
+    form = AddExerciseForm()
+    if not form.validate():
+        return render_session_page(session, 400)
+    exercise = db.session.get(Exercise, form.exercise_id.data)
+    if exercise is None or exercise.hidden or not can_view(exercise, current_user.id):
+        return render_session_page(session, 400)
+    try:
+        item = service.add_exercise(session, exercise, form.minutes.data)
+    except PlannerError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_session_page(session, 422)
+    return back_to_agenda(session, f"Added “{exercise.title}”.", f"item-{item.id}")
+
+
+@blueprint.post("/sessions/<int:session_id>/items/break")
+def add_break(session_id: int):
+    session = own_session(session_id)
+    form = AddBreakForm(prefix="break")
+    if form.validate():
+        try:
+            item = service.add_break(session, form.minutes.data, form.title.data or "Break")
+        except PlannerError as error:
+            db.session.rollback()
+            form.minutes.errors = [error.message]
+        else:
+            return back_to_agenda(session, "Added a break.", f"item-{item.id}")
+    return render_session_page(session, 422, break_form=form)
+
+
+@blueprint.post("/sessions/<int:session_id>/items/block")
+def add_block(session_id: int):
+    session = own_session(session_id)
+    form = AddBlockForm(prefix="block")
+    if form.validate():
+        try:
+            item = service.add_block(session, form.title.data, form.minutes.data)
+        except PlannerError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.title).errors = [error.message]
+        else:
+            return back_to_agenda(session, f"Added “{item.title}”.", f"item-{item.id}")
+    return render_session_page(session, 422, block_form=form)
+
+
+@blueprint.post("/sessions/<int:session_id>/items/<int:item_id>")
+def update_item(session_id: int, item_id: int):
+    session = own_session(session_id)
+    item = own_item(session, item_id)
+    form = item_form(item, request.form)
+    if form.validate():
+        title = form.title.data if item.kind != "exercise" else None
+        try:
+            service.update_item(item, minutes=form.minutes.data, note=form.note.data or "", pin=form.pin.data or "", title=title)
+        except PlannerError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors = [error.message]
+        else:
+            return back_to_agenda(session, "Saved.", f"item-{item.id}")
+    db.session.expire_all()  # show the session as it was, beside the rejected values
+    return render_session_page(own_session(session_id), 422, failed=(item_id, form))
+
+
+@blueprint.post("/sessions/<int:session_id>/items/<int:item_id>/move")
+def move_item(session_id: int, item_id: int):
+    session = own_session(session_id)
+    item = own_item(session, item_id)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if step is None:
+        return render_session_page(session, 400)
+    service.move_item(item, step)
+    return back_to_agenda(session, anchor=f"item-{item.id}")
+
+
+@blueprint.post("/sessions/<int:session_id>/order")
+def reorder_items(session_id: int):
+    session = own_session(session_id)
+    try:
+        order = [int(part) for part in request.form.get("order", "").split(",") if part.strip()]
+        service.reorder_items(session, order)
+    except (ValueError, PlannerError):
+        db.session.rollback()
+        flash("The new order did not match this agenda, so nothing changed. Please try again.", "error")
+        return render_session_page(session, 400)
+    return back_to_agenda(session)
+
+
+@blueprint.post("/sessions/<int:session_id>/items/<int:item_id>/remove")
+def remove_item(session_id: int, item_id: int):
+    session = own_session(session_id)
+    item = own_item(session, item_id)
+    title = item.exercise.title if item.exercise else item.title
+    service.remove_item(item)
+    return back_to_agenda(session, f"Removed “{title}”.")
+
+
+@blueprint.post("/sessions/<int:session_id>/warnings")
+def dismiss_warning(session_id: int):
+    session = own_session(session_id)
+    key = request.form.get("key", "")
+    if request.form.get("action") == "restore":
+        service.restore_warning(session, key)
+    else:
+        service.dismiss_warning(session, key)
+    return back_to_agenda(session, anchor="arc")
+
+
+@blueprint.get("/sessions/<int:session_id>/run")
+def run_session(session_id: int):
+    """Run mode: everything the facilitator needs is in the page, so it keeps working offline."""
+    session = own_session(session_id)
+    plan = review(session).timeline
+    return render_template("planner/run.html", session=session, plan=plan, steps=run_steps(plan))

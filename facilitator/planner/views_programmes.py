@@ -1,0 +1,157 @@
+"""Programmes: a multi-week group's overview, its weeks, and the arc across them."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from . import exchange, programmes, service
+from .blueprint import blueprint, own_programme, own_week
+from .exchange import ImportFailed
+from .forms import NewProgrammeForm, ProgrammeForm, SaveTemplateForm
+from .programmes import ProgrammeDetails
+from .service import PlannerError
+from .views_sessions import empty_weeks, new_plan_form, plan_from_source, show_template_problems, yaml_download
+
+
+@blueprint.get("/programmes/", endpoint="programmes")
+def programmes_list():
+    archived = request.args.get("archived") == "1"
+    rows = programmes.list_programmes(current_user.id, archived=archived)
+    return render_template("planner/programmes.html", programmes=rows, archived=archived)
+
+
+@blueprint.route("/programmes/new", methods=["GET", "POST"])
+def new_programme():
+    form = new_plan_form(NewProgrammeForm, "programme", "A blank programme")
+    if form.validate_on_submit():
+        if form.source.data == "blank" and not (form.title.data or "").strip():
+            form.title.errors = ["Give the blank programme a title."]
+        else:
+
+            def blank():  # noqa: ANN202
+                details = ProgrammeDetails(title=form.title.data)
+                return programmes.create_programme(current_user.id, details, form.weeks.data or 6, form.date.data)
+
+            try:
+                programme = plan_from_source(form, blank)
+            except ImportFailed as error:
+                show_template_problems(form, error)
+            else:
+                flash(f"“{programme.title}” is ready: {len(programme.sessions)} weeks to plan.", "success")
+                return redirect(url_for("planner.programme", programme_id=programme.id))
+    status = 422 if form.errors else 200
+    return render_template("planner/new_programme.html", form=form), status
+
+
+@blueprint.get("/programmes/<int:programme_id>")
+def programme(programme_id: int):
+    row = own_programme(programme_id)
+    return render_template("planner/programme.html", programme=row, weeks=programmes.overview(row))
+
+
+@blueprint.route("/programmes/<int:programme_id>/details", methods=["GET", "POST"])
+def edit_programme(programme_id: int):
+    row = own_programme(programme_id)
+    form = ProgrammeForm(obj=row)
+    if request.method == "GET":
+        form.first_date.data = row.sessions[0].date if row.sessions else None
+    elif form.validate_on_submit():
+        try:
+            programmes.update_programme(row, form.details(), form.first_date.data)
+        except PlannerError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors = [error.message]
+        else:
+            flash("Programme saved.", "success")
+            return redirect(url_for("planner.programme", programme_id=row.id))
+    status = 422 if form.errors else 200
+    return render_template("planner/programme_details.html", form=form, programme=row), status
+
+
+@blueprint.post("/programmes/<int:programme_id>/weeks")
+def add_week(programme_id: int):
+    row = own_programme(programme_id)
+    try:
+        week = programmes.add_week(row)
+    except PlannerError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("planner.programme", programme_id=row.id))
+    flash(f"Added week {week.week_number}.", "success")
+    return redirect(url_for("planner.programme", programme_id=row.id, _anchor=f"week-{week.id}"))
+
+
+@blueprint.post("/programmes/<int:programme_id>/weeks/<int:session_id>/move")
+def move_week(programme_id: int, session_id: int):
+    row = own_programme(programme_id)
+    week = own_week(row, session_id)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if step is not None:
+        programmes.move_week(row, week, step)
+    return redirect(url_for("planner.programme", programme_id=row.id, _anchor=f"week-{week.id}"))
+
+
+@blueprint.post("/programmes/<int:programme_id>/weeks/<int:session_id>/remove")
+def remove_week(programme_id: int, session_id: int):
+    row = own_programme(programme_id)
+    week = own_week(row, session_id)
+    programmes.detach_week(row, week)
+    flash(f"“{week.title}” is out of the programme and kept under Sessions.", "success")
+    return redirect(url_for("planner.programme", programme_id=row.id))
+
+
+@blueprint.post("/programmes/<int:programme_id>/duplicate")
+def duplicate_programme(programme_id: int):
+    copy = programmes.duplicate_programme(own_programme(programme_id))
+    flash("This is a copy of the whole programme, without dates.", "success")
+    return redirect(url_for("planner.edit_programme", programme_id=copy.id))
+
+
+@blueprint.post("/programmes/<int:programme_id>/archive")
+def archive_programme(programme_id: int):
+    row = own_programme(programme_id)
+    restore = request.form.get("action") == "restore"
+    service.set_archived(row, not restore)
+    flash(f"“{row.title}” is {'back in your programmes' if restore else 'archived'}.", "success")
+    return redirect(url_for("planner.programmes", archived=None if restore else "1"))
+
+
+@blueprint.route("/programmes/<int:programme_id>/delete", methods=["GET", "POST"])
+def delete_programme(programme_id: int):
+    row = own_programme(programme_id)
+    if request.method == "GET":
+        return render_template("planner/confirm_delete.html", thing=row, kind="programme",
+                               cancel=url_for("planner.programme", programme_id=row.id))  # fmt: skip
+    title = row.title
+    programmes.delete_programme(row)
+    flash(f"“{title}” and its weeks are deleted.", "success")
+    return redirect(url_for("planner.programmes"))
+
+
+@blueprint.get("/programmes/<int:programme_id>/export")
+def export_programme(programme_id: int):
+    row = own_programme(programme_id)
+    empty = empty_weeks(row.sessions)
+    if empty or not row.sessions:
+        flash("Every week needs at least one agenda item before the programme can be exported: "
+              + ", ".join(f"week {w.week_number}" for w in empty), "error")  # fmt: skip
+        return redirect(url_for("planner.programme", programme_id=row.id))
+    return yaml_download(exchange.programme_document(row))
+
+
+@blueprint.route("/programmes/<int:programme_id>/save-template", methods=["GET", "POST"])
+def save_programme_template(programme_id: int):
+    row = own_programme(programme_id)
+    form = SaveTemplateForm(title=row.title)
+    if form.validate_on_submit():
+        if empty_weeks(row.sessions) or not row.sessions:
+            form.title.errors = ["Every week needs at least one agenda item first."]
+        else:
+            exchange.save_as_template(current_user.id, exchange.programme_document(row), form.title.data)
+            flash(f"Saved “{form.title.data}” to your templates; pick it when you start a new programme.", "success")
+            return redirect(url_for("planner.programme", programme_id=row.id))
+    status = 422 if form.errors else 200
+    return render_template("planner/save_template.html", form=form, thing=row,
+                           cancel=url_for("planner.programme", programme_id=row.id)), status  # fmt: skip

@@ -1,0 +1,161 @@
+// The agenda page, enhanced: live exercise search, drag-and-drop (mouse, touch and keyboard) and
+// saving changes without a page load. Every action is an ordinary form POST underneath; the server
+// answers these requests with the agenda fragment, which replaces the old one in place.
+(function () {
+  "use strict";
+  var agenda = document.getElementById("agenda");
+  if (!agenda) return;
+
+  function csrfToken() {
+    var input = document.querySelector("input[name$='csrf_token']");
+    return input ? input.value : "";
+  }
+
+  function announce(text) {
+    var region = document.getElementById("agenda-announcer");
+    if (region) region.textContent = text;
+  }
+
+  function send(url, body, focusSelector) {
+    agenda.classList.add("is-saving");
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "planner", "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        if (!html || response.status >= 500) throw new Error("server");
+        agenda.innerHTML = html;
+        agenda.classList.remove("is-saving");
+        enhanceAgenda();
+        var target = focusSelector && agenda.querySelector(focusSelector);
+        if (target) target.focus();
+        return response;
+      });
+    }).catch(function () {
+      agenda.classList.remove("is-saving");
+      announce("Could not save; the page will reload.");
+      window.location.reload();
+    });
+  }
+
+  // --- forms inside the agenda, and "Add" buttons, save in place ---------------------------
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var inAgenda = agenda.contains(form);
+    if (!inAgenda && !form.classList.contains("add-exercise")) return;
+    event.preventDefault();
+    var itemId = form.closest("[data-item-id]") && form.closest("[data-item-id]").dataset.itemId;
+    var submitter = event.submitter;
+    var focus = null;
+    if (itemId && submitter && submitter.getAttribute("aria-label")) {
+      focus = "[data-item-id='" + itemId + "'] button[aria-label='" + submitter.getAttribute("aria-label").replace(/'/g, "\\'") + "']";
+    }
+    send(form.action, new FormData(form), focus).then(function (response) {
+      if (!response) return;
+      if (form.classList.contains("add-exercise") && response.ok) {
+        var items = agenda.querySelectorAll(".agenda-item");
+        var added = items[items.length - 1];
+        if (added) {
+          added.classList.add("is-new");
+          added.scrollIntoView({ block: "nearest" });
+          announce("Added " + added.querySelector(".item-title").textContent.trim() + " at " + added.querySelector(".item-start").textContent);
+        }
+      }
+    });
+  });
+
+  // --- drag and drop -----------------------------------------------------------------------
+  function currentOrder(list) {
+    return Array.prototype.map.call(list.querySelectorAll(":scope > .agenda-item"), function (li) { return li.dataset.itemId; });
+  }
+
+  function saveOrder(list, before, focusId) {
+    var after = currentOrder(list);
+    if (after.join(",") === before.join(",")) return;
+    var body = new FormData();
+    body.append("order", after.join(","));
+    body.append("csrf_token", csrfToken());
+    send(list.dataset.orderUrl, body, focusId ? "[data-item-id='" + focusId + "'] .drag-handle" : null);
+  }
+
+  function enhanceAgenda() {
+    var list = document.getElementById("agenda-list");
+    if (!list) return;
+    list.querySelectorAll(".drag-handle").forEach(function (handle) {
+      handle.hidden = false;
+      var li = handle.closest(".agenda-item");
+
+      handle.addEventListener("pointerdown", function (event) {
+        if (event.button !== 0) return;
+        event.preventDefault();
+        var before = currentOrder(list);
+        handle.setPointerCapture(event.pointerId);
+        li.classList.add("is-dragging");
+        function move(moveEvent) {
+          var siblings = Array.prototype.filter.call(list.children, function (el) { return el !== li && el.classList.contains("agenda-item"); });
+          var target = null;
+          for (var i = 0; i < siblings.length; i++) {
+            var box = siblings[i].getBoundingClientRect();
+            if (moveEvent.clientY < box.top + box.height / 2) { target = siblings[i]; break; }
+          }
+          if (target) list.insertBefore(li, target); else list.appendChild(li);
+        }
+        function end() {
+          handle.removeEventListener("pointermove", move);
+          handle.removeEventListener("pointerup", end);
+          handle.removeEventListener("pointercancel", end);
+          li.classList.remove("is-dragging");
+          saveOrder(list, before, null);
+        }
+        handle.addEventListener("pointermove", move);
+        handle.addEventListener("pointerup", end);
+        handle.addEventListener("pointercancel", end);
+      });
+
+      // The handle is a button: arrow keys move the item, for anyone not using a pointer.
+      handle.addEventListener("keydown", function (event) {
+        if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+        event.preventDefault();
+        var before = currentOrder(list);
+        if (event.key === "ArrowUp" && li.previousElementSibling) list.insertBefore(li, li.previousElementSibling);
+        if (event.key === "ArrowDown" && li.nextElementSibling) list.insertBefore(li.nextElementSibling, li);
+        saveOrder(list, before, li.dataset.itemId);
+      });
+    });
+  }
+
+  // --- live exercise search ----------------------------------------------------------------
+  var search = document.querySelector(".add-search");
+  var choices = document.getElementById("exercise-choices");
+  if (search && choices) {
+    var count = document.getElementById("exercise-count");
+    var filter = function () {
+      var words = (search.querySelector("[name=q]").value || "").toLowerCase().split(/\s+/).filter(Boolean);
+      var wanted = {};
+      ["stage", "intensity", "theme"].forEach(function (name) { wanted[name] = search.querySelector("[name=" + name + "]").value; });
+      var shown = 0;
+      choices.querySelectorAll("li").forEach(function (li) {
+        var text = li.dataset.search || "";
+        var match = words.every(function (w) { return text.indexOf(w) !== -1; }) &&
+          Object.keys(wanted).every(function (name) { return !wanted[name] || li.dataset[name] === wanted[name]; });
+        li.hidden = !match;
+        if (match) shown += 1;
+      });
+      count.textContent = shown + (shown === 1 ? " exercise" : " exercises");
+    };
+    search.addEventListener("input", filter);
+    search.addEventListener("change", filter);
+    search.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
+    var submit = search.querySelector(".search-submit");
+    if (submit) submit.hidden = true;
+  }
+
+  var live = document.createElement("p");
+  live.id = "agenda-announcer";
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  agenda.parentNode.insertBefore(live, agenda);
+  enhanceAgenda();
+})();
