@@ -12,6 +12,8 @@ from collections.abc import Callable
 from facilitator.extensions import db
 from facilitator.models import Exercise
 from facilitator.planner.models import AgendaItem, GroupSession, Programme, SavedTemplate
+from facilitator.reflections.models import ReflectionForm, ReflectionQuestion
+from facilitator.reflections.service import new_code
 
 
 def make_custom_exercise(owner_id: int) -> Exercise:
@@ -54,6 +56,20 @@ def make_saved_template(owner_id: int) -> SavedTemplate:
     return template
 
 
+def make_reflection_form(owner_id: int) -> ReflectionForm:
+    form = ReflectionForm(owner_id=owner_id, title="Private reflection", code=new_code())
+    db.session.add(form)
+    db.session.flush()
+    return form
+
+
+def make_reflection_question(owner_id: int) -> ReflectionQuestion:
+    question = ReflectionQuestion(form=make_reflection_form(owner_id), position=0, key="k", type="word", prompt="One word?")
+    db.session.add(question)
+    db.session.flush()
+    return question
+
+
 # URL parameter name -> a function making a row of that kind owned by the given user.
 OWNED_ROW_FACTORIES: dict[str, Callable[[int], object]] = {
     "exercise_id": make_custom_exercise,
@@ -61,6 +77,8 @@ OWNED_ROW_FACTORIES: dict[str, Callable[[int], object]] = {
     "session_id": make_session,
     "item_id": make_item,
     "template_id": make_saved_template,
+    "form_id": make_reflection_form,
+    "question_id": make_reflection_question,
 }
 
 

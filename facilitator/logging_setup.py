@@ -1,0 +1,36 @@
+"""Access logs without client addresses from the development server (werkzeug).
+
+Werkzeug writes `<address> - - [<time>] "<request line>" <status> <size>` for every request.
+Participants reach the app through it in development and in the browser tests, and a log line
+with an address and a time beside the form's address says who answered when. Under gunicorn the
+same promise is kept by the access logger in gunicorn_conf.py (see facilitator/security.py).
+
+The filter blanks the address of every line: the development server needs no addresses at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# "127.0.0.1 - - [date] ..." or "::1 - - [...]": everything before the first " - - [".
+ADDRESS_PREFIX = re.compile(r"^\S+(?= - - \[)")
+
+
+class BlankClientAddress(logging.Filter):
+    """Replace the client address at the start of a werkzeug log line with "-"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = ADDRESS_PREFIX.sub("-", record.msg, count=1)
+        return True
+
+
+_FILTER = BlankClientAddress()
+
+
+def keep_client_addresses_out_of_werkzeug_log() -> None:
+    """Install the filter once per process (create_app may run many times, as in the tests)."""
+    logger = logging.getLogger("werkzeug")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)

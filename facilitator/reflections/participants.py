@@ -1,0 +1,156 @@
+"""What a participant sends: the one-time token, reading answers from the form, storing a response.
+
+Nothing here sees the request: the view passes the form fields in, so the service cannot store
+an address, a user agent or a cookie even by mistake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from ..clock import random_token
+from ..extensions import db
+from .models import ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse, UsedSubmitToken, random_id
+
+TEXT_LIMITS = {"word": 40, "short": 280, "long": 3000}
+WORD_LIMIT = 3  # "one word" allows a short phrase: "let down", "on edge"
+# Control characters other than tab and newline (PostgreSQL also refuses NUL in text).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TOKEN_SALT = "reflections-submit"
+
+
+def field_name(question: ReflectionQuestion) -> str:
+    return f"q{question.id}"
+
+
+# --- the one-time token ------------------------------------------------------------------------
+
+
+def issue_token(secret_key: str, form_id: int) -> str:
+    """A signed, single-use token for one page load; nothing about it is stored until it is spent."""
+    return URLSafeSerializer(secret_key, salt=TOKEN_SALT).dumps([form_id, random_token(16)])
+
+
+def token_nonce(secret_key: str, token: str, form_id: int) -> str | None:
+    """The nonce of a genuine token for this form, or None."""
+    try:
+        payload = URLSafeSerializer(secret_key, salt=TOKEN_SALT).loads(token or "")
+    except BadSignature:
+        return None
+    if not isinstance(payload, list) or len(payload) != 2 or payload[0] != form_id or not isinstance(payload[1], str):
+        return None
+    return payload[1]
+
+
+def token_digest(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
+
+
+# --- reading answers -------------------------------------------------------------------------
+
+
+@dataclass
+class ReadAnswers:
+    """Answers by question id as (number, text), and a message for each field that cannot be used."""
+
+    values: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def clean_text(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def normalise_word(text: str) -> str:
+    """One-word answers are counted together: case, spacing and end punctuation do not matter."""
+    return " ".join(clean_text(text).split()).strip(".,;:!?\"'()").lower()
+
+
+def read_answers(
+    questions: Iterable[ReflectionQuestion], fields: Mapping[str, list[str]], feelings: Iterable[str]
+) -> ReadAnswers:
+    """Read what was sent: every question may be left out; an impossible value gets a message."""
+    result = ReadAnswers()
+    known_feelings = set(feelings)
+    for question in questions:
+        sent = [value for value in fields.get(field_name(question), []) if value.strip()]
+        if not sent:
+            continue
+        try:
+            result.values[question.id] = _read_one(question, sent, known_feelings)
+        except ValueError as problem:
+            result.errors[question.id] = str(problem)
+    return result
+
+
+def _read_one(question: ReflectionQuestion, sent: list[str], feelings: set[str]) -> tuple[int | None, str]:
+    kind = question.type
+    if kind in ("scale5", "scale10"):
+        if not sent[0].strip().isdigit() or int(sent[0]) not in question.scale_values:
+            low, high = question.scale_values[0], question.scale_values[-1]
+            raise ValueError(f"Pick a number from {low} to {high}, or leave it blank.")
+        return int(sent[0]), ""
+    if kind == "single":
+        if sent[0] not in question.choices:
+            raise ValueError("Pick one of the choices, or leave it blank.")
+        return None, sent[0]
+    if kind == "multi":
+        picked = set(sent)
+        if not picked <= set(question.choices):
+            raise ValueError("Pick from the choices shown, or leave them all blank.")
+        return None, "\n".join(choice for choice in question.choices if choice in picked)
+    if kind == "feelings":
+        if sent[0] not in feelings:
+            raise ValueError("Pick one of the words shown, or leave it blank.")
+        return None, sent[0]
+    limit = TEXT_LIMITS[kind]
+    text = clean_text(sent[0])
+    if len(text) > limit:
+        raise ValueError(f"Please keep it under {limit} characters (this has {len(text)}).")
+    if kind == "word":
+        text = normalise_word(text)
+        if len(text.split()) > WORD_LIMIT:
+            raise ValueError("One word, or a few at most, please.")
+    return None, text
+
+
+# --- storing a response --------------------------------------------------------------------
+
+
+def store_response(
+    form: ReflectionForm, questions: Iterable[ReflectionQuestion], values: Mapping[int, tuple[int | None, str]],
+    nonce: str, day: date,
+) -> bool:  # fmt: skip
+    """Store one response and spend its token; False (and nothing stored) when the token was spent.
+
+    Linked answers carry the response id; unlinked answers carry nothing but their form and
+    question. Every row gets a random id; the response keeps the day only.
+    """
+    response_id = random_id()
+    rows = [
+        {
+            "id": random_id(), "form_id": form.id, "question_id": question.id,
+            "response_id": response_id if question.linked else None,
+            "number": values[question.id][0], "text": values[question.id][1],
+        }  # fmt: skip
+        for question in questions
+        if question.id in values
+    ]
+    try:
+        db.session.execute(insert(UsedSubmitToken), [{"digest": token_digest(nonce), "form_id": form.id}])
+        db.session.execute(insert(ReflectionResponse), [{"id": response_id, "form_id": form.id, "day": day}])
+        if rows:
+            db.session.execute(insert(ReflectionAnswer), rows)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True

@@ -1,0 +1,136 @@
+"""The participant's side: join by code, answer on a phone, see a thank-you page with support.
+
+No JavaScript, no cookie, no sign-in. The views pass only the form fields to the services, so
+no address or user agent can reach the database; the access log is kept free of addresses too
+(logging_setup.py), and the rate limiter counts a hash, not the address itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+
+from .. import shipped, support
+from ..clock import today, utcnow
+from ..extensions import csrf, limiter
+from . import participants, service
+from .models import ReflectionForm
+
+blueprint = Blueprint("reflections_public", __name__)
+# The one-time token guards the submit; there is no signed-in session here for CSRF to protect,
+# and a CSRF token would need a session cookie, which participant pages never set.
+csrf.exempt(blueprint)
+
+
+@blueprint.record_once
+def _quiet_access_log(_state) -> None:  # noqa: ANN001
+    from ..logging_setup import keep_client_addresses_out_of_werkzeug_log
+
+    keep_client_addresses_out_of_werkzeug_log()
+
+
+def submit_limit() -> str:
+    return current_app.config.get("SUBMIT_RATE_LIMIT") or "600 per minute"
+
+
+def submit_limit_key() -> str:
+    """Per form and per address, so one noisy phone cannot flood a form and a venue's shared
+    address only shares its allowance per form. Hashed: the limiter's store never holds an address."""
+    code = (request.view_args or {}).get("code", "")
+    raw = f"{current_app.config['SECRET_KEY']}|{code}|{get_remote_address()}"
+    return "reflection-submit:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+@blueprint.errorhandler(429)
+def too_many(_error):  # noqa: ANN001
+    return render_template("reflections/public/slow_down.html"), 429
+
+
+@blueprint.errorhandler(404)
+def not_found(_error):  # noqa: ANN001
+    return render_template("reflections/public/not_found.html"), 404
+
+
+@blueprint.get("/join")
+def join():
+    """Type the code from the poster; a wrong code is answered beside the field."""
+    typed = request.args.get("code")
+    if typed is None:
+        return render_template("reflections/public/join.html", typed="", problem="")
+    code = service.normalise_code(typed)
+    if not service.looks_like_code(code):
+        problem = "A code has 6 letters and numbers, like KM4 7RX. Please check it on the poster."
+        return render_template("reflections/public/join.html", typed=typed, problem=problem), 422
+    if service.form_by_code(code) is None:
+        problem = "No form has this code. Please check the letters on the poster, or ask your facilitator."
+        return render_template("reflections/public/join.html", typed=typed, problem=problem), 404
+    return redirect(url_for("reflections_public.form", code=code))
+
+
+def _form_or_page(code: str) -> ReflectionForm | tuple:
+    """The open form for a code, or the kind page (and status) that explains why it cannot be answered."""
+    form = service.form_by_code(code)
+    if form is None:
+        return render_template("reflections/public/not_found.html"), 404
+    status = form.status(utcnow())
+    if status == "open":
+        return form
+    if status == "closed":
+        return render_template("reflections/public/closed.html", form=form, resources=support.support_resources()), 410
+    return render_template("reflections/public/not_open.html", form=form), 403
+
+
+def form_page(form: ReflectionForm, token: str, read=None, notice: str = "", status: int = 200, preview: bool = False):  # noqa: ANN001
+    """The participant's form; the facilitator's preview shows the same page with sending switched off."""
+    return render_template(
+        "reflections/public/form.html", form=form, questions=form.questions, token=token,
+        feelings=shipped.library().feelings(), sent=request.form if read is not None else {},
+        errors=read.errors if read else {}, notice=notice, preview=preview,
+        k=max(3, int(current_app.config.get("MIN_RESPONSES", 3))), resources=support.support_resources(),
+    ), status  # fmt: skip
+
+
+@blueprint.get("/r/<code>")
+def form(code: str):
+    found = _form_or_page(code)
+    if not isinstance(found, ReflectionForm):
+        return found
+    return form_page(found, participants.issue_token(current_app.config["SECRET_KEY"], found.id))
+
+
+@blueprint.post("/r/<code>")
+@limiter.limit(submit_limit, key_func=submit_limit_key)
+def submit(code: str):
+    found = _form_or_page(code)
+    if not isinstance(found, ReflectionForm):
+        return found
+    form = found
+    secret = current_app.config["SECRET_KEY"]
+    token = request.form.get("token", "")
+    nonce = participants.token_nonce(secret, token, form.id)
+    if nonce is None:
+        read = participants.read_answers([], {}, ())
+        notice = "This page had expired. Your answers are still here: please press Send again."
+        return form_page(form, participants.issue_token(secret, form.id), read, notice, 400)
+    fields = request.form.to_dict(flat=False)
+    read = participants.read_answers(form.questions, fields, _all_feeling_words())
+    if read.errors:
+        return form_page(form, token, read, status=422)
+    participants.store_response(form, form.questions, read.values, nonce, today())
+    # Stored or already stored by an earlier tap: the same thank-you either way.
+    return redirect(url_for("reflections_public.thanks", code=form.code), 303)
+
+
+def _all_feeling_words() -> list[str]:
+    feelings = shipped.library().feelings()
+    return [*feelings, *(word for words in feelings.values() for word in words)]
+
+
+@blueprint.get("/r/<code>/thanks")
+def thanks(code: str):
+    form = service.form_by_code(service.normalise_code(code))
+    if form is None:
+        return render_template("reflections/public/not_found.html"), 404
+    return render_template("reflections/public/thanks.html", form=form, resources=support.support_resources())

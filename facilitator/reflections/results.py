@@ -1,0 +1,240 @@
+"""Results a facilitator can use without learning who wrote what.
+
+Two rules carry the anonymity: answers are released for viewing only in batches of at least k
+new answers to a question (so no single answer can be matched to the man who just put his phone
+down), and a question shows nothing at all until at least k answers are released. Everything
+here returns plain data, used alike by the results page, the wall, the PDF and the trends.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import delete, func, insert, select
+
+from ..extensions import db
+from .models import SCALE_TYPES, TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion, random_id
+
+TEXTS_ON_PAGE = 60
+CHUNK = 500  # ids per IN (...) list: well inside every database's parameter limit
+_shuffle = random.SystemRandom().shuffle
+
+
+def min_answers() -> int:
+    """k: how many answers a question needs before anything of it is shown (never below 3)."""
+    return max(3, int(current_app.config.get("MIN_RESPONSES", 3)))
+
+
+def release_batches(form_id: int, k: int) -> int:
+    """Release each question's waiting answers once at least k are waiting; return how many.
+
+    Released answers are written anew, with new random ids, in random order, in one transaction:
+    so neither a row's id, its place in the table nor its transaction stamp (PostgreSQL's xmin)
+    still says which answers arrived together.
+    """
+    waiting = db.session.execute(
+        select(ReflectionAnswer.question_id, func.count())
+        .where(ReflectionAnswer.form_id == form_id, ReflectionAnswer.released.is_(False))
+        .group_by(ReflectionAnswer.question_id)
+    ).all()
+    ready = [question_id for question_id, count in waiting if count >= k]
+    if not ready:
+        return 0
+    columns = (ReflectionAnswer.id, ReflectionAnswer.question_id, ReflectionAnswer.response_id,
+               ReflectionAnswer.number, ReflectionAnswer.text)  # fmt: skip
+    rows = db.session.execute(
+        select(*columns).where(ReflectionAnswer.question_id.in_(ready), ReflectionAnswer.released.is_(False))
+    ).all()
+    deleted = 0
+    for start in range(0, len(rows), CHUNK):
+        ids = [row.id for row in rows[start : start + CHUNK]]
+        deleted += db.session.execute(delete(ReflectionAnswer).where(ReflectionAnswer.id.in_(ids))).rowcount
+    if deleted != len(rows):
+        db.session.rollback()  # another request released them first
+        return 0
+    fresh = [
+        {"id": random_id(), "form_id": form_id, "question_id": row.question_id, "response_id": row.response_id,
+         "number": row.number, "text": row.text, "released": True}  # fmt: skip
+        for row in rows
+    ]
+    _shuffle(fresh)
+    db.session.execute(insert(ReflectionAnswer), fresh)
+    db.session.commit()
+    return len(fresh)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    share: float  # of the people who answered the question
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: int
+    key: str
+    type: str
+    type_label: str
+    prompt: str
+    low: str
+    high: str
+    answered: int
+    shown: bool
+    bars: tuple[Bar, ...] = ()
+    words: tuple[tuple[str, int], ...] = ()  # ranked: most used first
+    texts: tuple[str, ...] = ()
+    median: float | None = None
+    mean: float | None = None
+    distinct: int = 0
+
+    @property
+    def more_texts(self) -> int:
+        return self.answered - len(self.texts) if self.type in ("short", "long") else 0
+
+
+@dataclass(frozen=True)
+class FormResults:
+    form_id: int
+    title: str
+    session_title: str
+    session_date: str
+    k: int
+    questions: tuple[QuestionResult, ...] = field(default_factory=tuple)
+
+    @property
+    def anything_shown(self) -> bool:
+        return any(q.shown for q in self.questions)
+
+
+def feeling_cores(feelings: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Each feeling word, and each core feeling itself, mapped to its core feeling."""
+    cores = {}
+    for core, words in feelings.items():
+        cores[core] = core
+        for word in words:
+            cores.setdefault(word, core)
+    return cores
+
+
+def form_results(
+    form: ReflectionForm, k: int, feelings: Mapping[str, Iterable[str]], *, text_limit: int = TEXTS_ON_PAGE,
+    wall: bool = False,
+) -> FormResults:  # fmt: skip
+    """Counts, words and texts of the released answers; a question under k answers shows nothing.
+
+    With `wall`, word and text answers are only those the facilitator approved for the wall.
+    """
+    questions = list(form.questions)
+    answered = dict(
+        db.session.execute(
+            select(ReflectionAnswer.question_id, func.count())
+            .where(ReflectionAnswer.form_id == form.id, ReflectionAnswer.released.is_(True))
+            .group_by(ReflectionAnswer.question_id)
+        ).all()
+    )
+    shown = [q for q in questions if answered.get(q.id, 0) >= k]
+    counted_ids = [q.id for q in shown if q.type not in ("short", "long")]
+    tallies: dict[int, Counter] = {q.id: Counter() for q in shown}
+    if counted_ids:
+        query = (
+            select(ReflectionAnswer.question_id, ReflectionAnswer.number, ReflectionAnswer.text, func.count())
+            .where(ReflectionAnswer.question_id.in_(counted_ids), ReflectionAnswer.released.is_(True))
+            .group_by(ReflectionAnswer.question_id, ReflectionAnswer.number, ReflectionAnswer.text)
+        )
+        if wall:
+            query = query.where(_wall_filter())
+        for question_id, number, text, count in db.session.execute(query):
+            tallies[question_id][number if number is not None else text] += count
+    cores = feeling_cores(feelings)
+    results = []
+    for question in questions:
+        count = answered.get(question.id, 0)
+        if count < k:
+            results.append(_base(question, count, shown=False))
+        elif question.type in ("short", "long"):
+            results.append(_texts(question, count, text_limit, wall))
+        else:
+            results.append(_counted(question, count, tallies[question.id], cores))
+    session = form.session
+    return FormResults(
+        form_id=form.id, title=form.title, k=k, questions=tuple(results),
+        session_title=session.title if session else "",
+        session_date=session.date.strftime("%-d %B %Y") if session and session.date else "",
+    )  # fmt: skip
+
+
+def _wall_filter():  # noqa: ANN202
+    """On the wall, typed words appear only once approved; picked answers need no approval."""
+    return ReflectionAnswer.approved.is_(True) | ReflectionAnswer.question_id.in_(
+        select(ReflectionQuestion.id).where(ReflectionQuestion.type.not_in(TEXT_TYPES))
+    )
+
+
+def _base(question: ReflectionQuestion, answered: int, shown: bool, **found) -> QuestionResult:  # noqa: ANN003
+    return QuestionResult(
+        id=question.id, key=question.key, type=question.type, type_label=question.type_label, prompt=question.prompt,
+        low=question.low, high=question.high, answered=answered, shown=shown, **found,
+    )  # fmt: skip
+
+
+def _texts(question: ReflectionQuestion, answered: int, limit: int, wall: bool) -> QuestionResult:
+    # Ordered by the random id: a stable order that says nothing about who wrote first.
+    query = select(ReflectionAnswer.text).where(
+        ReflectionAnswer.question_id == question.id, ReflectionAnswer.released.is_(True)
+    )
+    if wall:
+        query = query.where(ReflectionAnswer.approved.is_(True))
+    texts = tuple(db.session.scalars(query.order_by(ReflectionAnswer.id).limit(limit)))
+    return _base(question, answered, shown=True, texts=texts)
+
+
+def _counted(question: ReflectionQuestion, answered: int, tally: Counter, cores: Mapping[str, str]) -> QuestionResult:
+    def bars(counts: Mapping, labels: Iterable) -> tuple[Bar, ...]:
+        return tuple(Bar(str(label), counts.get(label, 0), counts.get(label, 0) / answered) for label in labels)
+
+    if question.type in SCALE_TYPES:
+        values = [value for value, count in tally.items() for _ in range(count)]
+        return _base(
+            question, answered, shown=True, bars=bars(tally, question.scale_values),
+            median=statistics.median(values) if values else None,
+            mean=round(statistics.fmean(values), 1) if values else None,
+        )  # fmt: skip
+    if question.type == "single":
+        return _base(question, answered, shown=True, bars=bars(tally, question.choices))
+    if question.type == "multi":
+        picked = Counter()
+        for combination, count in tally.items():
+            for choice in str(combination).split("\n"):
+                picked[choice] += count
+        return _base(question, answered, shown=True, bars=bars(picked, question.choices))
+    words = ranked(tally)
+    if question.type == "feelings":
+        by_core = Counter()
+        for word, count in tally.items():
+            by_core[cores.get(word, "Other")] += count
+        # Every core feeling, chosen or not: "nobody picked Mad" is worth seeing too.
+        order = list(dict.fromkeys(cores.values())) + (["Other"] if by_core["Other"] else [])
+        return _base(question, answered, shown=True, bars=bars(by_core, order), words=words, distinct=len(words))
+    return _base(question, answered, shown=True, words=words, distinct=len(words))
+
+
+def ranked(tally: Mapping) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(((str(word), count) for word, count in tally.items() if count), key=lambda wc: (-wc[1], wc[0])))
+
+
+def all_texts(question: ReflectionQuestion, k: int, page: int, per_page: int = 100) -> tuple[list[str], int]:
+    """One page of a text question's released answers, and how many there are (none below k)."""
+    base = select(ReflectionAnswer.text).where(
+        ReflectionAnswer.question_id == question.id, ReflectionAnswer.released.is_(True)
+    )
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    if total < k:
+        return [], total
+    texts = db.session.scalars(base.order_by(ReflectionAnswer.id).offset((page - 1) * per_page).limit(per_page))
+    return list(texts), total

@@ -1,0 +1,258 @@
+"""Reflection forms for the facilitator: make them, edit their questions, open, close, delete."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select, update
+
+from ..extensions import db
+from ..library import QuestionSet
+from .models import TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse, UsedSubmitToken
+
+# Six characters people can read off a screen and type on a phone: no 0/O/D/Q, 1/I/L, 2/Z,
+# 5/S, 6/G, 8/B or U/V pairs. 20 ** 6 is 64 million codes.
+CODE_ALPHABET = "ACEFHJKMNPRTVWXY3479"
+CODE_LENGTH = 6
+MAX_CHOICES = 12
+
+
+class QuestionError(ValueError):
+    """A question the facilitator asked for cannot be saved as it is; the message says why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def new_code() -> str:
+    """A short code no other form uses (the unique index is the final guard)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.session.scalar(select(ReflectionForm.id).where(ReflectionForm.code == code)) is None:
+            return code
+
+
+def normalise_code(typed: str) -> str:
+    """What a participant typed, as a code: case, spaces and dashes do not matter."""
+    return re.sub(r"[\s\-]+", "", typed or "").upper()[:20]
+
+
+def looks_like_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
+
+
+def form_by_code(code: str) -> ReflectionForm | None:
+    if not looks_like_code(code):
+        return None
+    return db.session.scalar(select(ReflectionForm).where(ReflectionForm.code == code))
+
+
+def forms_of(owner_id: int) -> list[ReflectionForm]:
+    return list(
+        db.session.scalars(
+            select(ReflectionForm).where(ReflectionForm.owner_id == owner_id).order_by(ReflectionForm.created_at.desc())
+        )
+    )
+
+
+def forms_for_session(session_id: int) -> list[ReflectionForm]:
+    return list(
+        db.session.scalars(
+            select(ReflectionForm).where(ReflectionForm.session_id == session_id).order_by(ReflectionForm.created_at)
+        )
+    )
+
+
+def response_counts(form_ids: list[int]) -> dict[int, int]:
+    """How many people sent each form: for running the room, not for results."""
+    if not form_ids:
+        return {}
+    rows = db.session.execute(
+        select(ReflectionResponse.form_id, func.count())
+        .where(ReflectionResponse.form_id.in_(form_ids))
+        .group_by(ReflectionResponse.form_id)
+    )
+    return {form_id: count for form_id, count in rows}
+
+
+# --- making and editing forms ----------------------------------------------------------------
+
+
+def slug_key(prompt: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", prompt.lower()).strip("-").split("-")
+    return "-".join(words[:5])[:60].strip("-") or "question"
+
+
+def _free_key(form: ReflectionForm, wanted: str, keep: ReflectionQuestion | None = None) -> str:
+    taken = {q.key for q in form.questions if q is not keep}
+    key, number = wanted, 2
+    while key in taken:
+        key, number = f"{wanted}-{number}", number + 1
+    return key
+
+
+def create_form(
+    owner_id: int, title: str, session_id: int | None = None, question_set: QuestionSet | None = None
+) -> ReflectionForm:
+    """A new, not yet open form; with a question set, a copy of its questions the facilitator can edit."""
+    form = ReflectionForm(owner_id=owner_id, title=title.strip()[:120], session_id=session_id, code=new_code())
+    if question_set is not None:
+        form.question_set = question_set.slug
+        form.intro = question_set.intro
+        for position, question in enumerate(question_set.questions):
+            form.questions.append(
+                ReflectionQuestion(
+                    position=position, key=question.key, type=question.type, prompt=question.prompt,
+                    low=question.low, high=question.high, choices=list(question.choices),
+                    linked=question.type not in TEXT_TYPES,
+                )  # fmt: skip
+            )
+    db.session.add(form)
+    db.session.commit()
+    return form
+
+
+def update_form(form: ReflectionForm, title: str, intro: str, session_id: int | None) -> None:
+    form.title = title.strip()[:120]
+    form.intro = intro.strip()
+    form.session_id = session_id
+    db.session.commit()
+
+
+def local_to_utc(moment: datetime | None) -> datetime | None:
+    """A time typed on the facilitator's page (the server's local time) as naive UTC for storage."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
+def schedule(form: ReflectionForm, opens_at: datetime | None, closes_at: datetime | None) -> None:
+    """Set when the form opens and closes (naive UTC); raise ValueError when closing comes first."""
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ValueError("The closing time must come after the opening time.")
+    form.opens_at, form.closes_at = opens_at, closes_at
+    db.session.commit()
+
+
+def open_now(form: ReflectionForm, now: datetime) -> None:
+    """Open by hand; a planned closing time still in the future is kept."""
+    form.opens_at = now
+    if form.closes_at is not None and form.closes_at <= now:
+        form.closes_at = None
+    db.session.commit()
+
+
+def close_now(form: ReflectionForm, now: datetime) -> None:
+    form.closes_at = now
+    if form.opens_at is None or form.opens_at > now:
+        form.opens_at = now
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class QuestionFields:
+    type: str
+    prompt: str
+    low: str = ""
+    high: str = ""
+    choices: tuple[str, ...] = ()
+    key: str = ""
+    linked: bool = False
+
+
+def has_answers(question: ReflectionQuestion) -> bool:
+    return db.session.scalar(select(ReflectionAnswer.id).where(ReflectionAnswer.question_id == question.id).limit(1)) is not None
+
+
+def _check(fields: QuestionFields) -> None:
+    if fields.type in ("single", "multi"):
+        if len(fields.choices) < 2:
+            raise QuestionError("choices", "Give at least two choices, one per line.")
+        if len(fields.choices) > MAX_CHOICES:
+            raise QuestionError("choices", f"Keep it to {MAX_CHOICES} choices at most: a phone screen is small.")
+        if len(set(fields.choices)) != len(fields.choices):
+            raise QuestionError("choices", "Each choice may appear only once.")
+
+
+def _apply(question: ReflectionQuestion, fields: QuestionFields) -> None:
+    question.type = fields.type
+    question.prompt = fields.prompt.strip()
+    is_scale = fields.type in ("scale5", "scale10")
+    question.low = fields.low.strip() if is_scale else ""
+    question.high = fields.high.strip() if is_scale else ""
+    question.choices = list(fields.choices) if fields.type in ("single", "multi") else []
+    question.linked = fields.linked
+
+
+def add_question(form: ReflectionForm, fields: QuestionFields) -> ReflectionQuestion:
+    _check(fields)
+    question = ReflectionQuestion(position=len(form.questions))
+    _apply(question, fields)
+    question.key = _free_key(form, slug_key(fields.key or fields.prompt))
+    form.questions.append(question)
+    db.session.commit()
+    return question
+
+
+def update_question(question: ReflectionQuestion, fields: QuestionFields) -> None:
+    """Change a question; once answered, its type and choices stay, so old answers keep their meaning."""
+    _check(fields)
+    if has_answers(question):
+        if fields.type != question.type:
+            raise QuestionError("type", "This question already has answers, so its type cannot change. Add a new question instead.")
+        if fields.type in ("single", "multi") and list(fields.choices) != list(question.choices):
+            raise QuestionError("choices", "This question already has answers, so its choices cannot change. Add a new question instead.")
+    if question.linked and not fields.linked:
+        # Unlinking is kept for the answers already given, too; linking only applies from now on.
+        db.session.execute(update(ReflectionAnswer).where(ReflectionAnswer.question_id == question.id).values(response_id=None))
+    _apply(question, fields)
+    if fields.key:
+        question.key = _free_key(question.form, slug_key(fields.key), keep=question)
+    db.session.commit()
+
+
+def move_question(question: ReflectionQuestion, step: int) -> None:
+    """Move a question up (-1) or down (+1) in its form."""
+    questions = list(question.form.questions)
+    index = questions.index(question)
+    target = index + step
+    if 0 <= target < len(questions):
+        questions[index], questions[target] = questions[target], questions[index]
+        for position, each in enumerate(questions):
+            each.position = position
+    db.session.commit()
+
+
+def remove_question(question: ReflectionQuestion) -> None:
+    form = question.form
+    db.session.execute(delete(ReflectionAnswer).where(ReflectionAnswer.question_id == question.id))
+    form.questions.remove(question)
+    db.session.delete(question)
+    for position, each in enumerate(form.questions):
+        each.position = position
+    db.session.commit()
+
+
+def delete_responses(form: ReflectionForm) -> int:
+    """Delete every answer to a form and forget its spent tokens; the form and questions stay."""
+    count = db.session.scalar(select(func.count()).select_from(ReflectionResponse).where(ReflectionResponse.form_id == form.id))
+    for model in (ReflectionAnswer, ReflectionResponse, UsedSubmitToken):
+        db.session.execute(delete(model).where(model.form_id == form.id))
+    db.session.commit()
+    return count or 0
+
+
+def delete_form(form: ReflectionForm) -> None:
+    delete_responses(form)
+    db.session.delete(form)
+    db.session.commit()
