@@ -28,6 +28,16 @@ def clock_time(form, field) -> None:  # noqa: ANN001
         raise ValidationError("Write a time like 19:30.") from None
 
 
+class MinutesField(IntegerField):
+    """Whole minutes, with a message a facilitator understands when it is not a number."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a whole number of minutes.") from None
+
+
 class TimeField(StringField):
     """An HH:MM text field shown as a native time picker."""
 
@@ -109,7 +119,7 @@ class NewProgrammeForm(NewPlanForm):
 
 
 class ItemForm(FlaskForm):
-    minutes = IntegerField("Minutes", validators=[WHOLE_MINUTES])
+    minutes = MinutesField("Minutes", validators=[WHOLE_MINUTES])
     pin = TimeField("Starts at", validators=[Optional(), clock_time], description="Pin to a clock time; empty follows on.")
     note = TextAreaField("Facilitator note", validators=[Optional(), Length(max=MAX_NOTE)])
     title = StringField("Title", validators=[Optional(), Length(max=120)])
@@ -117,17 +127,17 @@ class ItemForm(FlaskForm):
 
 class AddExerciseForm(FlaskForm):
     exercise_id = IntegerField("Exercise", validators=[InputRequired()])
-    minutes = IntegerField("Minutes", validators=[Optional()])
+    minutes = MinutesField("Minutes", validators=[Optional()])
 
 
 class AddBreakForm(FlaskForm):
-    minutes = IntegerField("Break minutes", default=10, validators=[WHOLE_MINUTES, NumberRange(min=1, max=MAX_MINUTES)])
+    minutes = MinutesField("Break minutes", default=10, validators=[WHOLE_MINUTES, NumberRange(min=1, max=MAX_MINUTES)])
     title = StringField("Break title", default="Break", validators=[Optional(), Length(max=120)])
 
 
 class AddBlockForm(FlaskForm):
     title = StringField("Block title", validators=[DataRequired(message="Name the block."), Length(max=120)])
-    minutes = IntegerField("Block minutes", default=10, validators=[WHOLE_MINUTES, NumberRange(min=0, max=MAX_MINUTES)])
+    minutes = MinutesField("Block minutes", default=10, validators=[WHOLE_MINUTES, NumberRange(min=0, max=MAX_MINUTES)])
 
 
 class ProgrammeForm(FlaskForm):
