@@ -8,6 +8,7 @@ plan that exports always imports again as the same plan.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -103,31 +104,45 @@ def to_yaml(document: dict) -> str:
 # --- reading and checking a file -----------------------------------------------------------
 
 
-def line_of(text: str, field_path: str) -> int | None:
-    """The line a problem's field (e.g. `weeks[2].items[3].exercise`) sits on, or its nearest parent's."""
+def _locate(text: str, field_path: str) -> tuple[int | None, bool]:
+    """The line of a field path like `weeks[2].items[3].exercise`, and whether the field itself was found
+    (otherwise the line is its nearest parent's)."""
     try:
         node = yaml.compose(text)
     except yaml.YAMLError:
-        return None
-    line = None
+        return None, False
+    if node is None:
+        return None, False
+    line = node.start_mark.line + 1
     for part in field_path.replace("]", "").replace("[", ".").split("."):
-        if node is None:
-            break
-        line = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             node = next((value for key, value in node.value if key.value == part), None)
-            if node is not None:
-                line = node.start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode) and part.isdigit() and 0 < int(part) <= len(node.value):
             node = node.value[int(part) - 1]
-            line = node.start_mark.line + 1
         else:
-            break
+            node = None
+        if node is None:
+            return line, False
+        line = node.start_mark.line + 1
+    return line, True
+
+
+def line_of(text: str, field_path: str) -> int | None:
+    return _locate(text, field_path)[0]
+
+
+def _line_of_problem(text: str, problem: Problem) -> int | None:
+    """Its field's line; for a field with no key of its own (`handouts`), the line naming the quoted value."""
+    line, exact = _locate(text, problem.field)
+    quoted = re.search(r"'([^']+)'", problem.message)
+    if line and not exact and quoted:
+        lines = text.splitlines()
+        return next((n for n in range(line, len(lines) + 1) if quoted.group(1) in lines[n - 1]), line)
     return line
 
 
 def _from_problems(problems: list[Problem], text: str) -> ImportFailed:
-    return ImportFailed([ImportProblem(line_of(text, p.field), p.field, p.message) for p in problems])
+    return ImportFailed([ImportProblem(_line_of_problem(text, p), p.field, p.message) for p in problems])
 
 
 def read_template(text: str | bytes, name: str) -> Template:
