@@ -171,17 +171,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(instance: Path, workers: int, log_path: Path, extra_env: dict[str, str] | None = None):
-    """`make serve` in small: migrations once, then gunicorn; returns (process, base URL)."""
+def start_gunicorn(instance: Path, workers: int, log_path: Path, extra_env: dict[str, str] | None = None, migrate=True):
+    """`make serve` in small: migrations once (unless the caller made the tables), then gunicorn;
+    returns (process, base URL)."""
     port = free_port()
     env = {
         key: value for key, value in os.environ.items() if not key.startswith("FACILITATOR_") and key != "WEB_CONCURRENCY"
     }
     env.update({"FACILITATOR_INSTANCE_PATH": str(instance), "FACILITATOR_BIND": f"127.0.0.1:{port}",
                 "WEB_CONCURRENCY": str(workers), **(extra_env or {})})  # fmt: skip
-    subprocess.run(
-        [str(VENV_BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+    if migrate:
+        subprocess.run(
+            [str(VENV_BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     with log_path.open("w") as log:  # the child keeps its own copy of the file descriptor
         process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-c", "python:facilitator.gunicorn_conf", "app:app"],
