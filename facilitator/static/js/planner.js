@@ -91,7 +91,6 @@
         if (event.button !== 0) return;
         event.preventDefault();
         var before = currentOrder(list);
-        handle.setPointerCapture(event.pointerId);
         li.classList.add("is-dragging");
         function move(moveEvent) {
           var siblings = Array.prototype.filter.call(list.children, function (el) { return el !== li && el.classList.contains("agenda-item"); });
@@ -102,16 +101,17 @@
           }
           if (target) list.insertBefore(li, target); else list.appendChild(li);
         }
+        // Listen on the document, not the handle: moving the item in the DOM drops any pointer capture.
         function end() {
-          handle.removeEventListener("pointermove", move);
-          handle.removeEventListener("pointerup", end);
-          handle.removeEventListener("pointercancel", end);
+          document.removeEventListener("pointermove", move);
+          document.removeEventListener("pointerup", end);
+          document.removeEventListener("pointercancel", end);
           li.classList.remove("is-dragging");
           saveOrder(list, before, null);
         }
-        handle.addEventListener("pointermove", move);
-        handle.addEventListener("pointerup", end);
-        handle.addEventListener("pointercancel", end);
+        document.addEventListener("pointermove", move);
+        document.addEventListener("pointerup", end);
+        document.addEventListener("pointercancel", end);
       });
 
       // The handle is a button: arrow keys move the item, for anyone not using a pointer.
