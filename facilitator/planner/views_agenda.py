@@ -45,17 +45,21 @@ def search_filters() -> ExerciseFilters:
     return ExerciseFilters(**values)
 
 
-def render_session_page(session: GroupSession, status: int = 200, **context: object):
-    """The whole page, or only the agenda when planner.js asked for it."""
+def session_page_context(session: GroupSession, **context: object) -> dict:
+    """Everything the session page shows: the agenda's context plus the add panel's search and forms."""
     context = {**agenda_context(session, failed=context.pop("failed", None)), **context}
-    if wants_fragment():
-        return render_template("planner/_agenda.html", fragment=True, **context), status
     filters = search_filters()
     context.setdefault("break_form", AddBreakForm(formdata=None, prefix="break"))
     context.setdefault("block_form", AddBlockForm(formdata=None, prefix="block"))
-    return render_template(
-        "planner/session.html", exercises=browse_exercises(current_user.id, filters), filters=filters, **context
-    ), status  # fmt: skip
+    return {**context, "filters": filters, "exercises": browse_exercises(current_user.id, filters)}
+
+
+def render_session_page(session: GroupSession, status: int = 200, **context: object):
+    """The whole page, or only the agenda when planner.js asked for it."""
+    if wants_fragment():
+        context = {**agenda_context(session, failed=context.pop("failed", None)), **context}
+        return render_template("planner/_agenda.html", fragment=True, **context), status
+    return render_template("planner/session.html", **session_page_context(session, **context)), status
 
 
 def back_to_agenda(session: GroupSession, message: str = "", anchor: str = "agenda"):

@@ -65,7 +65,10 @@ def new_session():
         if form.source.data == "blank" and not (form.title.data or "").strip():
             form.title.errors = ["Give the blank session a title."]
         else:
-            blank = lambda: service.create_session(current_user.id, SessionDetails(title=form.title.data, date=form.date.data))  # noqa: E731
+
+            def blank() -> GroupSession:
+                return service.create_session(current_user.id, SessionDetails(title=form.title.data, date=form.date.data))
+
             try:
                 session = plan_from_source(form, blank)
             except ImportFailed as error:
