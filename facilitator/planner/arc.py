@@ -134,8 +134,12 @@ def high_at_end(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWa
             )  # fmt: skip
 
 
+def _missing_stage(items: Sequence[ArcItem], stage: str) -> bool:
+    return not any(item.kind == "exercise" and item.stage == stage for item in items)
+
+
 def no_check_in(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
-    if not any(item.kind == "exercise" and item.stage == "opening" for item in items):
+    if _missing_stage(items, "opening"):
         yield _warn(
             "no-check-in", None, None, "This session has no check-in (no opening exercise).",
             "Begin with an opening exercise so each person arrives and is heard once before the work.",
@@ -143,7 +147,7 @@ def no_check_in(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWa
 
 
 def no_closing(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
-    if not any(item.kind == "exercise" and item.stage == "closing" for item in items):
+    if _missing_stage(items, "closing"):
         yield _warn(
             "no-closing", None, None, "This session has no closing exercise.",
             "End with a closing exercise so people leave settled and know the session is over.",

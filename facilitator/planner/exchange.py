@@ -45,47 +45,38 @@ class ImportFailed(Exception):
 # --- export --------------------------------------------------------------------------------
 
 
+def _present(**fields: object) -> dict:
+    """Only the fields with a value: plan files leave empty keys out, like the shipped templates."""
+    return {name: value for name, value in fields.items() if value}
+
+
 def _item_document(item: AgendaItem) -> dict:
     if item.kind == "exercise":
         entry: dict = {"exercise": item.exercise.slug, "minutes": item.minutes}
     elif item.kind == "break":
-        entry = {"break": item.minutes}
-        if item.title != "Break":
-            entry["title"] = item.title
+        entry = {"break": item.minutes, **_present(title=item.title if item.title != "Break" else "")}
     else:
         entry = {"block": item.title, "minutes": item.minutes}
-    if item.note:
-        entry["note"] = item.note
-    if item.pin:
-        entry["pin"] = item.pin
-    return entry
+    return {**entry, **_present(note=item.note, pin=item.pin)}
 
 
 def _spec_document(session: GroupSession) -> dict:
     """The keys a session and a programme's week share."""
-    document: dict = {"target_minutes": session.target_minutes, "start_time": session.start_time}
-    if session.theme:
-        document["theme"] = session.theme
-    reflection = {k: v for k, v in (("opening", session.reflection_opening), ("closing", session.reflection_closing)) if v}
-    if reflection:
-        document["reflection"] = reflection
-    if session.take_home:
-        document["take_home"] = session.take_home
-    if session.partner_handouts:
-        document["partner_handouts"] = list(session.partner_handouts)
-    if session.accepted_warnings:
-        document["accepted_warnings"] = [{"rule": a["rule"], "why": a["why"]} for a in session.accepted_warnings]
-    document["items"] = [_item_document(item) for item in session.items]
-    return document
+    return {
+        "target_minutes": session.target_minutes, "start_time": session.start_time,
+        **_present(
+            theme=session.theme,
+            reflection=_present(opening=session.reflection_opening, closing=session.reflection_closing),
+            take_home=session.take_home, partner_handouts=list(session.partner_handouts),
+            accepted_warnings=[{"rule": a["rule"], "why": a["why"]} for a in session.accepted_warnings],
+        ),
+        "items": [_item_document(item) for item in session.items],
+    }  # fmt: skip
 
 
 def _head(kind: str, row: GroupSession | Programme) -> dict:
-    head: dict = {"slug": slugify(row.title), "title": row.title, "kind": kind, "audience": row.audience}
-    if row.summary:
-        head["summary"] = row.summary
-    if row.group_size:
-        head["group_size"] = row.group_size
-    return head
+    head = {"slug": slugify(row.title), "title": row.title, "kind": kind, "audience": row.audience}
+    return {**head, **_present(summary=row.summary, group_size=row.group_size)}
 
 
 def session_document(session: GroupSession) -> dict:

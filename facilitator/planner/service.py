@@ -170,7 +170,7 @@ def add_exercise(session: GroupSession, exercise: Exercise, minutes: int | None 
 
 
 def add_break(session: GroupSession, minutes: int, title: str = "Break") -> AgendaItem:
-    return _append(session, AgendaItem(kind="break", title=(title or "Break").strip()[:120], minutes=minutes, note="", pin=""))
+    return _append(session, AgendaItem(kind="break", title=((title or "").strip() or "Break")[:120], minutes=minutes, note="", pin=""))
 
 
 def add_block(session: GroupSession, title: str, minutes: int) -> AgendaItem:

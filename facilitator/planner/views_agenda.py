@@ -93,34 +93,30 @@ def add_exercise(session_id: int):
     return back_to_agenda(session, f"Added “{exercise.title}”.", f"item-{item.id}")
 
 
-@blueprint.post("/sessions/<int:session_id>/items/break")
-def add_break(session_id: int):
+def add_free_item(session_id: int, form: AddBreakForm | AddBlockForm, add, form_name: str):  # noqa: ANN001
+    """Add a break or a block with `add(session)`; on a problem, the form again with the message beside its field."""
     session = own_session(session_id)
-    form = AddBreakForm(prefix="break")
     if form.validate():
         try:
-            item = service.add_break(session, form.minutes.data, form.title.data or "Break")
-        except PlannerError as error:
-            db.session.rollback()
-            form.minutes.errors = [error.message]
-        else:
-            return back_to_agenda(session, "Added a break.", f"item-{item.id}")
-    return render_session_page(session, 422, break_form=form)
-
-
-@blueprint.post("/sessions/<int:session_id>/items/block")
-def add_block(session_id: int):
-    session = own_session(session_id)
-    form = AddBlockForm(prefix="block")
-    if form.validate():
-        try:
-            item = service.add_block(session, form.title.data, form.minutes.data)
+            item = add(session)
         except PlannerError as error:
             db.session.rollback()
             getattr(form, error.field, form.title).errors = [error.message]
         else:
             return back_to_agenda(session, f"Added “{item.title}”.", f"item-{item.id}")
-    return render_session_page(session, 422, block_form=form)
+    return render_session_page(session, 422, **{form_name: form})
+
+
+@blueprint.post("/sessions/<int:session_id>/items/break")
+def add_break(session_id: int):
+    form = AddBreakForm(prefix="break")
+    return add_free_item(session_id, form, lambda s: service.add_break(s, form.minutes.data, form.title.data), "break_form")
+
+
+@blueprint.post("/sessions/<int:session_id>/items/block")
+def add_block(session_id: int):
+    form = AddBlockForm(prefix="block")
+    return add_free_item(session_id, form, lambda s: service.add_block(s, form.title.data, form.minutes.data), "block_form")
 
 
 @blueprint.post("/sessions/<int:session_id>/items/<int:item_id>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import shipped
@@ -11,8 +11,42 @@ from ..extensions import db
 from . import exchange
 from .blueprint import blueprint
 from .exchange import ImportFailed
-from .forms import ImportForm
+from .forms import ImportForm, SaveTemplateForm
 from .models import GroupSession, SavedTemplate
+
+
+def empty_agendas(sessions: list[GroupSession]) -> str:
+    """Why a plan cannot become a file yet, or "": a template needs at least one item in every agenda."""
+    empty = [s.title for s in sessions if not s.items]
+    if not sessions or empty:
+        return "Add at least one item to every agenda first" + (f" (empty: {', '.join(empty)})." if empty else ".")
+    return ""
+
+
+def export_plan(sessions: list[GroupSession], document: dict, back: str):  # noqa: ANN201
+    """The plan as a YAML download, or back to it with the reason it cannot be exported yet."""
+    problem = empty_agendas(sessions)
+    if problem:
+        flash(problem, "error")
+        return redirect(back)
+    response = Response(exchange.to_yaml(document), mimetype="application/yaml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{document["slug"]}.yaml"'
+    return response
+
+
+def save_template_page(plan, sessions: list[GroupSession], document: dict, back: str):  # noqa: ANN001, ANN201
+    """Ask for a name and keep the plan as the facilitator's own template."""
+    form = SaveTemplateForm(title=plan.title)
+    if form.validate_on_submit():
+        problem = empty_agendas(sessions)
+        if problem:
+            form.title.errors = [problem]
+        else:
+            exchange.save_as_template(current_user.id, document, form.title.data)
+            flash(f"Saved “{form.title.data}” to your templates; pick it when you start a new {document['kind']}.", "success")
+            return redirect(back)
+    status = 422 if form.errors else 200
+    return render_template("planner/save_template.html", form=form, thing=plan, cancel=back), status
 
 
 def plan_url(plan) -> str:  # noqa: ANN001

@@ -9,10 +9,11 @@ from ..extensions import db
 from . import exchange, programmes, service
 from .blueprint import blueprint, own_programme, own_week
 from .exchange import ImportFailed
-from .forms import NewProgrammeForm, ProgrammeForm, SaveTemplateForm
+from .forms import NewProgrammeForm, ProgrammeForm
 from .programmes import ProgrammeDetails
 from .service import PlannerError
-from .views_sessions import empty_weeks, new_plan_form, plan_from_source, show_template_problems, yaml_download
+from .views_files import export_plan, save_template_page
+from .views_sessions import new_plan_form, plan_from_source, show_template_problems
 
 
 @blueprint.get("/programmes/", endpoint="programmes")
@@ -133,25 +134,12 @@ def delete_programme(programme_id: int):
 @blueprint.get("/programmes/<int:programme_id>/export")
 def export_programme(programme_id: int):
     row = own_programme(programme_id)
-    empty = empty_weeks(row.sessions)
-    if empty or not row.sessions:
-        flash("Every week needs at least one agenda item before the programme can be exported: "
-              + ", ".join(f"week {w.week_number}" for w in empty), "error")  # fmt: skip
-        return redirect(url_for("planner.programme", programme_id=row.id))
-    return yaml_download(exchange.programme_document(row))
+    back = url_for("planner.programme", programme_id=row.id)
+    return export_plan(row.sessions, exchange.programme_document(row), back)
 
 
 @blueprint.route("/programmes/<int:programme_id>/save-template", methods=["GET", "POST"])
 def save_programme_template(programme_id: int):
     row = own_programme(programme_id)
-    form = SaveTemplateForm(title=row.title)
-    if form.validate_on_submit():
-        if empty_weeks(row.sessions) or not row.sessions:
-            form.title.errors = ["Every week needs at least one agenda item first."]
-        else:
-            exchange.save_as_template(current_user.id, exchange.programme_document(row), form.title.data)
-            flash(f"Saved “{form.title.data}” to your templates; pick it when you start a new programme.", "success")
-            return redirect(url_for("planner.programme", programme_id=row.id))
-    status = 422 if form.errors else 200
-    return render_template("planner/save_template.html", form=form, thing=row,
-                           cancel=url_for("planner.programme", programme_id=row.id)), status  # fmt: skip
+    back = url_for("planner.programme", programme_id=row.id)
+    return save_template_page(row, row.sessions, exchange.programme_document(row), back)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import shipped
@@ -11,9 +11,10 @@ from ..extensions import db
 from . import exchange, service
 from .blueprint import blueprint, own_session
 from .exchange import ImportFailed
-from .forms import NewPlanForm, SaveTemplateForm, SessionForm
+from .forms import NewPlanForm, SessionForm
 from .models import GroupSession, SavedTemplate
 from .review import review
+from .views_files import export_plan, save_template_page
 from .service import PlannerError, SessionDetails
 
 
@@ -127,37 +128,14 @@ def delete_session(session_id: int):
     return redirect(url_for("planner.sessions"))
 
 
-def yaml_download(document: dict) -> Response:
-    response = Response(exchange.to_yaml(document), mimetype="application/yaml")
-    response.headers["Content-Disposition"] = f'attachment; filename="{document["slug"]}.yaml"'
-    return response
-
-
-def empty_weeks(sessions: list[GroupSession]) -> list[GroupSession]:
-    """Sessions with nothing on the agenda: a template needs at least one item each."""
-    return [s for s in sessions if not s.items]
-
-
 @blueprint.get("/sessions/<int:session_id>/export")
 def export_session(session_id: int):
     session = own_session(session_id)
-    if empty_weeks([session]):
-        flash("Add at least one item to the agenda before exporting it.", "error")
-        return redirect(url_for("planner.session", session_id=session.id))
-    return yaml_download(exchange.session_document(session))
+    return export_plan([session], exchange.session_document(session), url_for("planner.session", session_id=session.id))
 
 
 @blueprint.route("/sessions/<int:session_id>/save-template", methods=["GET", "POST"])
 def save_session_template(session_id: int):
     session = own_session(session_id)
-    form = SaveTemplateForm(title=session.title)
-    if form.validate_on_submit():
-        if empty_weeks([session]):
-            form.title.errors = ["Add at least one item to the agenda first."]
-        else:
-            exchange.save_as_template(current_user.id, exchange.session_document(session), form.title.data)
-            flash(f"Saved “{form.title.data}” to your templates; pick it when you start a new session.", "success")
-            return redirect(url_for("planner.session", session_id=session.id))
-    status = 422 if form.errors else 200
-    return render_template("planner/save_template.html", form=form, thing=session,
-                           cancel=url_for("planner.session", session_id=session.id)), status  # fmt: skip
+    back = url_for("planner.session", session_id=session.id)
+    return save_template_page(session, [session], exchange.session_document(session), back)
