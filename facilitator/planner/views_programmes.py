@@ -6,14 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from . import exchange, programmes, service
+from . import exchange, programmes
 from .blueprint import blueprint, own_programme, own_week
 from .exchange import ImportFailed
 from .forms import NewProgrammeForm, ProgrammeForm
 from .programmes import ProgrammeDetails
 from .service import PlannerError
 from .views_files import export_plan, save_template_page
-from .views_sessions import new_plan_form, plan_from_source, show_template_problems
+from .views_sessions import archive_or_restore, confirm_then_delete, new_plan_form, plan_from_source, show_template_problems
 
 
 @blueprint.get("/programmes/", endpoint="programmes")
@@ -112,23 +112,14 @@ def duplicate_programme(programme_id: int):
 
 @blueprint.post("/programmes/<int:programme_id>/archive")
 def archive_programme(programme_id: int):
-    row = own_programme(programme_id)
-    restore = request.form.get("action") == "restore"
-    service.set_archived(row, not restore)
-    flash(f"“{row.title}” is {'back in your programmes' if restore else 'archived'}.", "success")
-    return redirect(url_for("planner.programmes", archived=None if restore else "1"))
+    return archive_or_restore(own_programme(programme_id), "planner.programmes")
 
 
 @blueprint.route("/programmes/<int:programme_id>/delete", methods=["GET", "POST"])
 def delete_programme(programme_id: int):
     row = own_programme(programme_id)
-    if request.method == "GET":
-        return render_template("planner/confirm_delete.html", thing=row, kind="programme",
-                               cancel=url_for("planner.programme", programme_id=row.id))  # fmt: skip
-    title = row.title
-    programmes.delete_programme(row)
-    flash(f"“{title}” and its weeks are deleted.", "success")
-    return redirect(url_for("planner.programmes"))
+    back = url_for("planner.programme", programme_id=row.id)
+    return confirm_then_delete(row, "programme", back, programmes.delete_programme, "planner.programmes")
 
 
 @blueprint.get("/programmes/<int:programme_id>/export")

@@ -12,7 +12,7 @@ from . import exchange, service
 from .blueprint import blueprint, own_session
 from .exchange import ImportFailed
 from .forms import NewPlanForm, SessionForm
-from .models import GroupSession, SavedTemplate
+from .models import GroupSession, Programme, SavedTemplate
 from .review import review
 from .views_files import export_plan, save_template_page
 from .service import PlannerError, SessionDetails
@@ -107,25 +107,34 @@ def duplicate_session(session_id: int):
     return redirect(url_for("planner.edit_session", session_id=copy.id))
 
 
+def archive_or_restore(row: GroupSession | Programme, list_endpoint: str):  # noqa: ANN201
+    """Archive a session or programme (nothing is lost), or bring it back when the form says restore."""
+    restore = request.form.get("action") == "restore"
+    service.set_archived(row, not restore)
+    flash(f"“{row.title}” is {'back in the list' if restore else 'archived; find it under Archived'}.", "success")
+    return redirect(url_for(list_endpoint, archived=None if restore else "1"))
+
+
+def confirm_then_delete(row: GroupSession | Programme, kind: str, back: str, delete, list_endpoint: str):  # noqa: ANN001, ANN201
+    """GET asks (a page that works without JavaScript); POST deletes with `delete(row)`."""
+    if request.method == "GET":
+        return render_template("planner/confirm_delete.html", thing=row, kind=kind, cancel=back)
+    title = row.title
+    delete(row)
+    flash(f"“{title}” is deleted.", "success")
+    return redirect(url_for(list_endpoint))
+
+
 @blueprint.post("/sessions/<int:session_id>/archive")
 def archive_session(session_id: int):
-    session = own_session(session_id)
-    restore = request.form.get("action") == "restore"
-    service.set_archived(session, not restore)
-    flash(f"“{session.title}” is {'back in your sessions' if restore else 'archived; find it under Archived'}.", "success")
-    return redirect(url_for("planner.sessions", archived=None if restore else "1"))
+    return archive_or_restore(own_session(session_id), "planner.sessions")
 
 
 @blueprint.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 def delete_session(session_id: int):
     session = own_session(session_id)
-    if request.method == "GET":
-        return render_template("planner/confirm_delete.html", thing=session, kind="session",
-                               cancel=url_for("planner.session", session_id=session.id))  # fmt: skip
-    title = session.title
-    service.delete_session(session)
-    flash(f"“{title}” is deleted.", "success")
-    return redirect(url_for("planner.sessions"))
+    back = url_for("planner.session", session_id=session.id)
+    return confirm_then_delete(session, "session", back, service.delete_session, "planner.sessions")
 
 
 @blueprint.get("/sessions/<int:session_id>/export")
