@@ -1,0 +1,206 @@
+"""Six-week programme pack: our render against bare WeasyPrint on the same final HTML, and a cached repeat.
+
+    .venv/bin/python bench/handouts.py [--repeat 3] [--template six-week-mens-group]
+
+"ours" is what a download costs with an empty cache: print data from the library template,
+Jinja, Markdown (markdown-it + nh3), QR codes, the locked-down fetcher, PDF/UA tagging and
+storing the PDF. "bare" is `weasyprint.HTML(string=final_html).write_pdf()` on the very HTML we
+produced, with the same pdf_variant, so the ratio is our overhead alone. "cached" is the same
+download again: everything up to the final HTML, a hash and a file read. Peak memory is measured
+in separate runs with tracemalloc (Python allocations; pango and cairo allocate outside it) and
+as the maximum resident size of a fresh process doing one render. Times are medians of --repeat runs taken in alternating order.
+Goals: render ratio <= 1.15, cached ratio <= 0.05. The last line is the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from facilitator import create_app, handouts, shipped  # noqa: E402
+from facilitator.library import SessionSpec, Template, TemplateItem  # noqa: E402
+from facilitator.printing import documents  # noqa: E402
+from facilitator.printing.data import PrintProgramme, PrintSession, template_data, vocabulary_handout  # noqa: E402
+
+
+def make_app(workdir: Path):
+    os.environ["FACILITATOR_INSTANCE_PATH"] = str(workdir / "instance")
+    return create_app({
+        "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "PDF_CACHE_DIR": str(workdir / "cache"), "PRACTICE_NAME": "Bench Counselling",
+    })  # fmt: skip
+
+
+def programme_template(library, slug: str) -> Template:
+    """The shipped six-week template, or six weeks built from the shipped exercises while it is missing."""
+    if slug in library.templates:
+        return library.templates[slug]
+    slugs = sorted(library.exercises)
+    weeks = tuple(
+        SessionSpec(title=f"Week {n}", theme="", target_minutes=90, start_time="19:00",
+                    items=tuple(TemplateItem("exercise", exercise=s) for s in slugs[n * 4:n * 4 + 4]))  # fmt: skip
+        for n in range(6)
+    )
+    return Template(slug, "Six weeks from the library", "programme", "men", "", 8, weeks)
+
+
+def with_posters(programme: PrintProgramme) -> PrintProgramme:
+    """Give every week a reflection poster, as a programme with forms would have."""
+    sessions = tuple(
+        PrintSession(**{**vars(s), "poster": handouts.poster_data(f"https://groups.example.org/r/W{n}K7QX", f"W{n}K7QX", s.title)})
+        for n, s in enumerate(programme.sessions, start=1)
+    )
+    return PrintProgramme(programme.title, programme.summary, programme.audience, programme.group_size, sessions)
+
+
+def ours(app, library, template) -> bytes:
+    """One programme pack download with an empty cache, from library files to PDF bytes."""
+    shutil.rmtree(app.config["PDF_CACHE_DIR"], ignore_errors=True)
+    return repeat_download(app, library, template)
+
+
+def repeat_download(app, library, template) -> bytes:
+    with app.test_request_context():
+        data = with_posters(template_data(template, library))
+        return documents.programme_pdf(data, library, documents.print_options("A4", False))
+
+
+def final_html(app, library, template) -> str:
+    with app.test_request_context():
+        data = with_posters(template_data(template, library))
+        context = {**documents.base_context(), "programme": data, "vocabulary": vocabulary_handout(library)}
+        options = documents.print_options("A4", False)
+        options = handouts.PrintOptions(**{**vars(options), "title": f"{data.title}: Programme pack"})
+        return handouts.render_html("programme_pack.html", context, options)
+
+
+def bare(html: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf(pdf_variant=handouts.PDF_VARIANT)
+
+
+def seconds(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def timed_pairs(first, second, repeat: int) -> tuple[float, float]:
+    """Medians of both, run in alternating order so that drift in machine load hits both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for round_number in range(repeat):
+        order = (0, 1) if round_number % 2 == 0 else (1, 0)
+        for index in order:
+            times[index].append(seconds((first, second)[index]))
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def traced_peak(function) -> int:
+    tracemalloc.start()
+    function()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def child_max_rss(mode: str, template_slug: str) -> tuple[int, int]:
+    """A fresh process imports everything and builds the HTML, then renders once: its peak resident
+    bytes, and how much the render alone raised that peak."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--template", template_slug], capture_output=True, text=True,
+        check=True,
+    )
+    peak, growth = result.stdout.strip().splitlines()[-1].split()
+    return int(peak), int(growth)
+
+
+def run_child(mode: str, template_slug: str) -> None:
+    import weasyprint  # noqa: F401 (both sides pay the import before the render)
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-handouts-"))
+    app = make_app(workdir)
+    with app.app_context():
+        library = shipped.library()
+        template = programme_template(library, template_slug)
+        html = final_html(app, library, template)
+        before = peak_resident_bytes()
+        ours(app, library, template) if mode == "ours" else bare(html)
+        after = peak_resident_bytes()
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(after, after - before)
+
+
+def peak_resident_bytes() -> int:
+    """This process's high-water mark. VmHWM, unlike ru_maxrss, does not inherit the parent's peak
+    across fork and exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--template", default="six-week-mens-group")
+    parser.add_argument("--child", choices=("ours", "bare"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_child(args.child, args.template)
+        return
+
+    from pypdf import PdfReader
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-handouts-"))
+    app = make_app(workdir)
+    with app.app_context():
+        library = shipped.library()
+        template = programme_template(library, args.template)
+        html = final_html(app, library, template)
+        pdf = ours(app, library, template)  # warm-up: fonts, imports, template compilation
+        bare(html)
+        pages = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
+
+        ours_s, bare_s = timed_pairs(lambda: ours(app, library, template), lambda: bare(html), args.repeat)
+        repeat_download(app, library, template)
+        cached_s = statistics.median(seconds(lambda: repeat_download(app, library, template)) for _ in range(7))
+        peak_ours = traced_peak(lambda: ours(app, library, template))
+        peak_bare = traced_peak(lambda: bare(html))
+    (rss_ours, growth_ours), (rss_bare, growth_bare) = (child_max_rss(m, args.template) for m in ("ours", "bare"))
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    figures = {
+        "template": template.slug, "weeks": len(template.sessions), "pages": pages, "html_kb": len(html) // 1024,
+        "ours_s": round(ours_s, 3), "bare_s": round(bare_s, 3), "render_ratio": round(ours_s / bare_s, 3),
+        "cached_s": round(cached_s, 4), "cached_ratio": round(cached_s / bare_s, 4),
+        "peak_python_mib_ours": round(peak_ours / 2**20, 1), "peak_python_mib_bare": round(peak_bare / 2**20, 1),
+        "max_rss_mib_ours": round(rss_ours / 2**20, 1), "max_rss_mib_bare": round(rss_bare / 2**20, 1),
+        "render_rss_growth_mib_ours": round(growth_ours / 2**20, 1), "render_rss_growth_mib_bare": round(growth_bare / 2**20, 1),
+        "pages_per_s": round(pages / ours_s, 1),
+    }  # fmt: skip
+    print(f"{template.slug}: {pages} pages, {len(template.sessions)} weeks")
+    print(f"render:  ours {ours_s:.3f} s, bare WeasyPrint {bare_s:.3f} s -> {ours_s / bare_s:.3f}x (goal <= 1.15x)")
+    print(f"cached:  {cached_s * 1000:.1f} ms -> {cached_s / bare_s:.4f}x of bare (goal <= 0.05x)")
+    print(f"memory:  Python peak ours {figures['peak_python_mib_ours']} MiB, bare {figures['peak_python_mib_bare']} MiB; "
+          f"process max RSS ours {figures['max_rss_mib_ours']} MiB (+{figures['render_rss_growth_mib_ours']} for the render), "
+          f"bare {figures['max_rss_mib_bare']} MiB (+{figures['render_rss_growth_mib_bare']})")  # fmt: skip
+    print(f"speed:   {figures['pages_per_s']} pages per second")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
