@@ -326,7 +326,9 @@ def test_worksheet_pdf_has_metadata_tags_paper_size_and_page_footer(app):
 
 
 @pytest.mark.pdf
-@pytest.mark.parametrize(("variant", "paper", "expected_codes"), [("poster", "A4", 1), ("card", "Letter", 2)])
+@pytest.mark.parametrize(
+    ("variant", "paper", "expected_codes"), [("poster", "A4", 1), ("poster", "Letter", 1), ("card", "A4", 2), ("card", "Letter", 2)]
+)
 def test_poster_qr_scans_to_the_forms_exact_url(app, tmp_path, variant, paper, expected_codes):
     url = "https://groups.example.org/r/KM47RX"
     with app.app_context():
