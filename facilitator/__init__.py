@@ -132,7 +132,9 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/")
     def home():
-        return redirect(url_for("exercises.index"))
+        # The planner is the therapist's main screen; the library is the fallback.
+        endpoint = "planner.sessions" if "planner.sessions" in app.view_functions else "exercises.index"
+        return redirect(url_for(endpoint))
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -13,13 +13,16 @@ def test_newcomer_sets_up_signs_in_filters_and_opens_an_exercise(live_server, pa
     page.get_by_label("Password", exact=True).fill("a sentence for a password")
     page.get_by_label("Password again").fill("a sentence for a password")
     page.get_by_role("button", name="Create account").click()
-    page.get_by_role("heading", name="Exercise library").wait_for()
+    page.get_by_role("heading", name="Sessions", exact=True).wait_for()
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_label("Username").fill("maria")
     page.get_by_label("Password").fill("a sentence for a password")
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Library").click()
     page.get_by_role("heading", name="Exercise library").wait_for()
+    assert page.get_by_role("link", name="Library").get_attribute("aria-current") == "page"
+    assert page.get_by_role("link", name="Sessions").get_attribute("aria-current") is None
 
     all_count = int(re.match(r"\d+", page.locator(".count").inner_text()).group())
     page.get_by_label("Theme").select_option("emotional-literacy")
