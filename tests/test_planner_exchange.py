@@ -82,6 +82,8 @@ def test_import_of_export_gives_back_the_same_programme(ctx, user):
     (EVENING.replace("take_home: feelings-vocabulary", "take_home: no-such-sheet"), 10, "handouts", "unknown handout 'no-such-sheet'"),
     (EVENING.replace("  - break: 10\n", "  - break: 0\n"), 23, "items[4].break", "is 0; must be between 1 and 240"),
     ("- just\n- a list\n", 1, "file", "must hold a YAML mapping"),
+    ('a: &a ["x", "x"]\nb: [*a, *a]\n', 2, "yaml", "uses an alias (*name)"),
+    ("title: x\nitems: " + "[" * 500 + "]" * 500 + "\n", 2, "yaml", "nests deeper than 20 levels"),
 ])  # fmt: skip
 def test_a_bad_file_names_the_line_and_field_and_saves_nothing(ctx, user, text, line, field, message):
     sessions_before = count(GroupSession)

@@ -42,6 +42,35 @@ class ImportFailed(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+# --- YAML, safely ---------------------------------------------------------------------------
+
+MAX_DEPTH = 20  # a plan file nests four levels deep; anything far deeper is not a plan
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """Safe YAML without aliases and without deep nesting: a plan never needs either, and a few
+    hundred bytes of them can expand into billions of items or exhaust the stack."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "uses an alias (*name); write the value out in full", mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nests deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _PlanDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:  # noqa: ARG002
+        return True  # write repeated values out in full, so the file imports again
+
+
 # --- export --------------------------------------------------------------------------------
 
 
@@ -89,7 +118,7 @@ def programme_document(programme: Programme) -> dict:
 
 
 def to_yaml(document: dict) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(document, Dumper=_PlanDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 # --- reading and checking a file -----------------------------------------------------------
@@ -99,7 +128,7 @@ def _locate(text: str, field_path: str) -> tuple[int | None, bool]:
     """The line of a field path like `weeks[2].items[3].exercise`, and whether the field itself was found
     (otherwise the line is its nearest parent's)."""
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=_PlanLoader)
     except yaml.YAMLError:
         return None, False
     if node is None:
@@ -146,7 +175,7 @@ def read_template(text: str | bytes, name: str) -> Template:
         except UnicodeDecodeError:
             raise ImportFailed([ImportProblem(None, "file", "is not UTF-8 text; save it as a .yaml text file")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_PlanLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error)
