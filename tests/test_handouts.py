@@ -337,3 +337,18 @@ def test_poster_qr_scans_to_the_forms_exact_url(app, tmp_path, variant, paper, e
     (text,) = page_texts(pdf)
     assert url in text and "KM47RX" in text and "Anonymous" in text
     assert page_size(pdf) == pytest.approx(PAPER_POINTS[paper], abs=0.5)
+
+
+@pytest.mark.pdf
+def test_a_heading_and_a_prompt_never_end_a_page_without_their_writing_box(app):
+    """Push a section across the page end step by step: it breaks before the heading, never inside."""
+    pages_of_heading = set()
+    with app.app_context():
+        for filler in range(15, 28, 3):
+            markdown = "".join(f"Line {n} of the introduction, long enough to fill some width.\n\n" for n in range(filler))
+            markdown += "## Second part\n\nPrompt one?\n\n[[write 3]]\n\nPrompt two?\n\n[[write 3]]\n"
+            texts = page_texts(documents.worksheet_pdf(sample_exercise(markdown), PrintOptions()))
+            heading_page = next(i for i, t in enumerate(texts) if "Second part" in t)
+            assert "Prompt one?" in texts[heading_page], f"{filler} lines: heading left alone"
+            pages_of_heading.add(heading_page)
+    assert pages_of_heading == {0, 1}  # the boundary was crossed within the range tried

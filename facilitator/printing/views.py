@@ -18,9 +18,11 @@ from ..handouts import PAPER_SIZES, PrintOptions, poster_data
 from ..models import Exercise
 from ..planner.models import GroupSession, Programme
 from . import documents
+from .markup import print_markdown
 from .data import exercise_data, programme_data, session_data, vocabulary_handout
 
 blueprint = Blueprint("printing", __name__, url_prefix="/print")
+blueprint.add_app_template_filter(print_markdown, "print_markdown")
 
 # Set by the reflections feature: session id -> (public URL, short code) of its reflection form, or None.
 POSTER_LOOKUP = "reflection_poster"
