@@ -67,3 +67,28 @@ def test_facilitator_builds_from_template_drags_an_item_and_runs_the_session(liv
     expect(current.locator(".run-item-title")).to_have_text(titles[2])
     expect(current.locator(".run-step-title").first).to_be_visible()
     expect(page.locator(".run-item:visible")).to_have_count(1)
+
+
+def test_planner_pages_have_no_axe_violations(app, live_server, page, synced, user):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from facilitator import shipped
+    from facilitator.extensions import db
+    from facilitator.planner import exchange
+
+    with app.app_context():
+        library = shipped.library()
+        session_id = exchange.plan_from_shipped(user.id, library.templates["test-evening"], library).id
+        programme_id = exchange.plan_from_shipped(user.id, library.templates["test-three-weeks"], library).id
+        db.session.remove()
+    page.goto(live_server + "/login")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    found = {}
+    for path in (f"/sessions/{session_id}", f"/sessions/{session_id}/run", f"/sessions/{session_id}/details",
+                 "/sessions/", f"/programmes/{programme_id}", "/import"):  # fmt: skip
+        page.goto(live_server + path)
+        violations = Axe().run(page).response["violations"]
+        found[path] = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in violations]
+    assert found == {path: [] for path in found}
