@@ -7,8 +7,11 @@ would be code of our own anyway. docs/security.md explains each header.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, current_app, render_template, request
+from sqlalchemy.exc import DataError
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .extensions import db
 
 # No inline script or style anywhere: templates link /static files only. `frame-ancestors 'self'`
 # lets the app frame its own pages (a PDF preview) and no other site frame them (clickjacking).
@@ -43,13 +46,18 @@ NO_STORE_BLUEPRINTS = ("reflections",)
 PUBLIC_BLUEPRINT_SUFFIX = "_public"
 # gunicorn_conf.AnonymousAccessLogger logs the client address only when this mark is set.
 LOG_CLIENT_ADDRESS = "facilitator.log_client_address"
+# Ids are INTEGER columns: 32 bits on PostgreSQL. A longer number in a URL names nothing.
+LARGEST_ID = 2**31 - 1
 
 
 def init_app(app: Flask) -> None:
     """Apply the proxy setting, name cookies for https, and add the headers to every response."""
     apply_proxy_fix(app)
     app.config.update(cookie_names(app.config))
+    app.url_value_preprocessor(ids_beyond_any_column_name_nothing)
     app.after_request(add_security_headers)
+    for error in (OverflowError, DataError):
+        app.register_error_handler(error, refuse_what_the_database_cannot_hold)
 
 
 def apply_proxy_fix(app: Flask) -> None:
@@ -70,6 +78,20 @@ def cookie_names(config: dict) -> dict[str, str]:
     if config.get("REMEMBER_COOKIE_NAME", "remember_token") == "remember_token" and config.get("REMEMBER_COOKIE_SECURE"):
         names.update(REMEMBER_COOKIE_NAME="__Host-remember_token", REMEMBER_COOKIE_PATH="/")
     return names
+
+
+def ids_beyond_any_column_name_nothing(_endpoint: str | None, values: dict | None) -> None:
+    """/sessions/99999999999999999999 is a 404, not a database overflow."""
+    if values and any(isinstance(value, int) and value > LARGEST_ID for value in values.values()):
+        abort(404)
+
+
+def refuse_what_the_database_cannot_hold(error: Exception):
+    """A number too large for its column (SQLite raises OverflowError, PostgreSQL a DataError)
+    came from the request, not from a fault of ours: a 400, with nothing half-saved."""
+    db.session.rollback()
+    current_app.logger.warning("Refused a value the database cannot hold: %s", error)
+    return render_template("errors/400.html", error=error), 400
 
 
 def is_participant_request() -> bool:
