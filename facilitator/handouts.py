@@ -8,6 +8,7 @@ the options, so an unchanged document is rendered once and any change gives a ne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import os
@@ -85,10 +86,14 @@ def pdf_from_html(html: str, options: PrintOptions) -> bytes:
     except OSError:
         pdf = b""
     if pdf.startswith(b"%PDF"):
-        os.utime(path)  # recently used files are the last to be pruned
+        with contextlib.suppress(OSError):  # pruned by another worker meanwhile: the bytes are read
+            os.utime(path)  # recently used files are the last to be pruned
         return pdf
     pdf = write_pdf(html, current_app.static_folder or "")
-    _store(cache_dir, path, pdf)
+    try:
+        _store(cache_dir, path, pdf)
+    except OSError as error:  # a full or read-only disk costs speed, never the download
+        current_app.logger.warning("PDF cache not written (%s): %s", cache_dir, error)
     return pdf
 
 
@@ -109,9 +114,12 @@ def _store(cache_dir: Path, path: Path, pdf: bytes) -> None:
     """Write atomically (a parallel download never reads half a file), then keep the folder bounded."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pdf)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     prune_cache(cache_dir, CACHE_MAX_BYTES)
 
 
@@ -120,8 +128,9 @@ def prune_cache(cache_dir: Path, max_bytes: int) -> None:
     entries = []
     for entry in os.scandir(cache_dir):
         if entry.name.endswith(".pdf"):
-            stat = entry.stat()
-            entries.append((stat.st_mtime, stat.st_size, entry.path))
+            with contextlib.suppress(FileNotFoundError):  # another worker pruned it first
+                stat = entry.stat()
+                entries.append((stat.st_mtime, stat.st_size, entry.path))
     total = sum(size for _, size, _ in entries)
     for _, size, file_path in sorted(entries):
         if total <= max_bytes:

@@ -352,3 +352,13 @@ def test_a_heading_and_a_prompt_never_end_a_page_without_their_writing_box(app):
             assert "Prompt one?" in texts[heading_page], f"{filler} lines: heading left alone"
             pages_of_heading.add(heading_page)
     assert pages_of_heading == {0, 1}  # the boundary was crossed within the range tried
+
+
+@pytest.mark.pdf
+def test_an_unwritable_cache_costs_speed_but_never_the_download(app, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    app.config["PDF_CACHE_DIR"] = str(blocker / "cache")
+    with app.app_context():
+        pdf = documents.worksheet_pdf(sample_exercise("Still printed.\n"), PrintOptions())
+    assert "Still printed." in page_texts(pdf)[0]
