@@ -79,10 +79,9 @@ def session(session_id: int):
 def add_exercise(session_id: int):
     session = own_session(session_id)
     form = AddExerciseForm()
-    if not form.validate():
-        return render_session_page(session, 400)
-    exercise = db.session.get(Exercise, form.exercise_id.data)
+    exercise = db.session.get(Exercise, form.exercise_id.data) if form.validate() else None
     if exercise is None or exercise.hidden or not can_view(exercise, current_user.id):
+        flash("That exercise is not in your library; pick one from the list.", "error")
         return render_session_page(session, 400)
     try:
         item = service.add_exercise(session, exercise, form.minutes.data)
