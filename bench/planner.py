@@ -7,7 +7,8 @@ Measures, in one run on a throwaway SQLite database:
   recompute every clock time, the arc and the forms, render);
 - baseline: rendering the same page from a context computed once beforehand (timings precomputed);
 - recompute: computing that context alone.
-Prints one JSON line with the medians in milliseconds and request/baseline as `ratio`.
+The three are timed in turn in every round, so all see the same machine load. Prints one JSON line
+with the medians in milliseconds and `ratio`, the median of each round's request/baseline.
 """
 
 from __future__ import annotations
@@ -56,14 +57,17 @@ def build(items: int):  # noqa: ANN201
         return app, user.get_id(), session.id
 
 
-def median_ms(run, rounds: int) -> float:  # noqa: ANN001
-    run()  # warm the template cache and the database connection
-    times = []
+def interleaved(runs: dict, rounds: int) -> dict[str, list[float]]:
+    """Time each run once per round, in turn, so that all of them see the same machine load."""
+    for run in runs.values():
+        run()  # warm the template cache and the database connection
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(rounds):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            times[name].append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def main() -> None:
@@ -90,19 +94,22 @@ def main() -> None:
         response = client.get(f"/sessions/{session_id}")
         assert response.status_code == 200 and response.text.count('class="agenda-item ') == args.items
 
-    request_ms = median_ms(request_page, args.rounds)
-
     with app.test_request_context(f"/sessions/{session_id}"):
         login_user(db.session.scalars(db.select(User)).one())
         session = db.session.get(GroupSession, session_id)
         context = session_page_context(session)  # computed once: the baseline only renders
-        baseline_ms = median_ms(lambda: render_template("planner/session.html", **context), args.rounds)
-        recompute_ms = median_ms(lambda: session_page_context(session), args.rounds)
+        times = interleaved({
+            "request": request_page,
+            "baseline": lambda: render_template("planner/session.html", **context),
+            "recompute": lambda: session_page_context(session),
+        }, args.rounds)  # fmt: skip
 
+    median = {name: statistics.median(values) for name, values in times.items()}
+    ratios = [r / b for r, b in zip(times["request"], times["baseline"])]
     print(json.dumps({
         "bench": "planner_edit_page", "items": args.items, "rounds": args.rounds,
-        "request_median_ms": round(request_ms, 2), "baseline_render_median_ms": round(baseline_ms, 2),
-        "recompute_median_ms": round(recompute_ms, 2), "ratio": round(request_ms / baseline_ms, 2),
+        "request_median_ms": round(median["request"], 2), "baseline_render_median_ms": round(median["baseline"], 2),
+        "recompute_median_ms": round(median["recompute"], 2), "ratio": round(statistics.median(ratios), 2),
     }))  # fmt: skip
 
 
