@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     apply_proxy_fix(app)
     app.config.update(cookie_names(app.config))
     app.url_value_preprocessor(ids_beyond_any_column_name_nothing)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     for error in (OverflowError, DataError):
         app.register_error_handler(error, refuse_what_the_database_cannot_hold)
@@ -84,6 +85,15 @@ def ids_beyond_any_column_name_nothing(_endpoint: str | None, values: dict | Non
     """/sessions/99999999999999999999 is a 404, not a database overflow."""
     if values and any(isinstance(value, int) and value > LARGEST_ID for value in values.values()):
         abort(404)
+
+
+def refuse_nul_characters() -> None:
+    """No one types a NUL character and PostgreSQL cannot store one: a request carrying one is
+    malformed. Participant pages clean their own text instead, so no answer is ever lost."""
+    if is_participant_request() or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if any("\x00" in value for _, values in request.form.lists() for value in values):
+        abort(400)
 
 
 def refuse_what_the_database_cannot_hold(error: Exception):
