@@ -28,7 +28,7 @@ def make_form(app, owner_id: int, kinds=ALL_KINDS, opened: bool = True, title: s
     with app.app_context():
         form = service.create_form(owner_id, title, session_id=session_id)
         for fields in kinds:
-            service.add_question(form, fields)
+            service.add_question(form, fields, shipped.library().feelings())
         if opened:
             service.open_now(form, utcnow())
         return form.id
@@ -36,7 +36,8 @@ def make_form(app, owner_id: int, kinds=ALL_KINDS, opened: bool = True, title: s
 
 def make_set_form(app, owner_id: int, slug: str = "closing-weekly", session_id=None) -> int:
     with app.app_context():
-        form = service.create_form(owner_id, "From the set", session_id, shipped.library().question_sets[slug])
+        library = shipped.library()
+        form = service.create_form(owner_id, "From the set", session_id, library.question_sets[slug], library.feelings())
         service.open_now(form, utcnow())
         return form.id
 

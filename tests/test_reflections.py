@@ -221,3 +221,27 @@ def test_forms_list_shows_status_code_and_responses(app, signed_in, client, user
     assert page.status_code == 200
     assert "Thursday check-out" in page.text and "● Open" in page.text
     assert form_code(app, form_id)[:3] in page.text
+
+
+def test_participants_see_a_reworded_question_at_once(app, signed_in, client, user):
+    form_id = make_form(app, user.id, kinds=ALL_KINDS[5:6])
+    code, question = form_code(app, form_id), question_ids(app, form_id)["word"]
+    assert "One word for tonight?" in client.get(f"/r/{code}").text  # now cached by this worker
+    signed_in.post(f"/reflections/{form_id}/questions/{question}", data={"type": "word", "prompt": "One word for this evening?", "linking": "auto"})
+    page = client.get(f"/r/{code}").text
+    assert "One word for this evening?" in page and "One word for tonight?" not in page
+    signed_in.post(f"/reflections/{form_id}/questions/new", data={"type": "short", "prompt": "Anything else?", "linking": "auto"})
+    assert "Anything else?" in client.get(f"/r/{code}").text
+
+
+def test_closing_a_form_forgets_its_spent_tokens(app, signed_in, client, user):
+    from facilitator.reflections.models import UsedSubmitToken
+
+    form_id = make_form(app, user.id)
+    answer(client, form_code(app, form_id), {})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UsedSubmitToken)) == 1
+    signed_in.post(f"/reflections/{form_id}/close")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UsedSubmitToken)) == 0
+        assert db.session.scalar(select(func.count()).select_from(ReflectionResponse)) == 1

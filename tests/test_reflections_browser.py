@@ -12,7 +12,7 @@ from facilitator.clock import utcnow
 from facilitator.extensions import db
 from facilitator.reflections import service
 from facilitator.reflections.models import ReflectionAnswer, ReflectionForm
-from tests.conftest import sign_in
+from tests.conftest import PASSWORD, sign_in
 from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, make_set_form, question_ids
 
 pytestmark = pytest.mark.browser
@@ -70,6 +70,14 @@ def test_a_participant_can_change_his_mind_without_javascript(app, live_server, 
         assert db.session.scalars(select(ReflectionAnswer)).all() == []
 
 
+def sign_in_with_the_browser(page, live_server: str) -> None:
+    page.goto(live_server + "/login")
+    page.get_by_label("Username").fill("anna")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
 def axe_violations(page) -> list[str]:
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]]
@@ -105,11 +113,7 @@ def test_facilitator_reflection_pages_have_no_axe_violations(app, live_server, p
     code, ids = form_code(app, form_id), question_ids(app, form_id)
     for n in range(3):
         answer(client, code, {ids["scale5"]: "3", ids["word"]: "calm", ids["short"]: f"note {n}", ids["feelings"]: "calm"})
-    page.goto(live_server + "/login")
-    page.get_by_label("Username").fill("anna")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/exercises/**")
+    sign_in_with_the_browser(page, live_server)
     found = {}
     for path in ("/reflections/", f"/reflections/{form_id}", f"/reflections/{form_id}/results",
                  f"/reflections/{form_id}/moderate", f"/reflections/{form_id}/wall", "/reflections/new",
@@ -122,11 +126,7 @@ def test_facilitator_reflection_pages_have_no_axe_violations(app, live_server, p
 def test_live_wall_refreshes_by_polling_when_answers_arrive(app, live_server, page, client, user):
     form_id = make_form(app, user.id, kinds=ALL_KINDS[:1])
     code, question = form_code(app, form_id), question_ids(app, form_id)["scale5"]
-    page.goto(live_server + "/login")
-    page.get_by_label("Username").fill("anna")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/exercises/**")
+    sign_in_with_the_browser(page, live_server)
     page.goto(f"{live_server}/reflections/{form_id}/wall")
     assert page.get_by_text("Waiting for at least 3 answers").is_visible()
     for _ in range(3):

@@ -37,6 +37,22 @@ def random_id() -> str:
     return uuid.uuid4().hex
 
 
+def form_status(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> str:
+    """draft (never opened), scheduled (opens later), open, or closed."""
+    if opens_at is not None and opens_at <= now and (closes_at is None or now < closes_at):
+        return "open"
+    if opens_at is None:
+        return "draft"
+    if opens_at > now and (closes_at is None or closes_at > opens_at):
+        return "scheduled"
+    return "closed"
+
+
+def facilitator_name(display_name: str | None, practice_name: str | None) -> str:
+    """How participants see who runs the group: never the sign-in name."""
+    return display_name or practice_name or "your facilitator"
+
+
 class ReflectionForm(db.Model):
     """A set of questions participants answer on their phones, found by its short code.
 
@@ -68,21 +84,10 @@ class ReflectionForm(db.Model):
 
     @property
     def facilitator_name(self) -> str:
-        """How participants see who runs the group: never the sign-in name."""
-        return (self.owner.display_name or self.owner.practice_name or "your facilitator") if self.owner else "your facilitator"
-
-    def is_open(self, now: datetime) -> bool:
-        return self.opens_at is not None and self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+        return facilitator_name(self.owner.display_name, self.owner.practice_name) if self.owner else facilitator_name("", "")
 
     def status(self, now: datetime) -> str:
-        """draft (never opened), scheduled (opens later), open, or closed."""
-        if self.is_open(now):
-            return "open"
-        if self.opens_at is None:
-            return "draft"
-        if self.opens_at > now and (self.closes_at is None or self.closes_at > self.opens_at):
-            return "scheduled"
-        return "closed"
+        return form_status(self.opens_at, self.closes_at, now)
 
 
 class ReflectionQuestion(db.Model):
@@ -100,6 +105,9 @@ class ReflectionQuestion(db.Model):
     low: Mapped[str] = mapped_column(String(60), default="")
     high: Mapped[str] = mapped_column(String(60), default="")
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A feelings picker keeps the core feelings and finer words it was made with, so its answers
+    # keep their meaning when the vocabulary sheet changes, and answering needs no library lookup.
+    vocabulary: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     # Linked answers carry the response id, so an export can show one person's answers side by side.
     # Unlinked answers (the default for text) carry nothing that ties them to any other answer.
     linked: Mapped[bool] = mapped_column(default=False)
@@ -113,6 +121,10 @@ class ReflectionQuestion(db.Model):
     @property
     def is_text(self) -> bool:
         return self.type in TEXT_TYPES
+
+    def feeling_words(self) -> set[str]:
+        """Every word a feelings picker offers: the core feelings and their finer words."""
+        return {*self.vocabulary, *(word for words in self.vocabulary.values() for word in words)}
 
     @property
     def scale_values(self) -> range:

@@ -18,17 +18,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..clock import random_token
 from ..extensions import db
-from .models import ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse, UsedSubmitToken, random_id
+from .models import ReflectionAnswer, ReflectionResponse, UsedSubmitToken, random_id
+from .published import QuestionSpec
 
 TEXT_LIMITS = {"word": 40, "short": 280, "long": 3000}
 WORD_LIMIT = 3  # "one word" allows a short phrase: "let down", "on edge"
 # Control characters other than tab and newline (PostgreSQL also refuses NUL in text).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TOKEN_SALT = "reflections-submit"
-
-
-def field_name(question: ReflectionQuestion) -> str:
-    return f"q{question.id}"
 
 
 # --- the one-time token ------------------------------------------------------------------------
@@ -74,24 +71,21 @@ def normalise_word(text: str) -> str:
     return " ".join(clean_text(text).split()).strip(".,;:!?\"'()").lower()
 
 
-def read_answers(
-    questions: Iterable[ReflectionQuestion], fields: Mapping[str, list[str]], feelings: Iterable[str]
-) -> ReadAnswers:
+def read_answers(questions: Iterable[QuestionSpec], fields: Mapping[str, list[str]]) -> ReadAnswers:
     """Read what was sent: every question may be left out; an impossible value gets a message."""
     result = ReadAnswers()
-    known_feelings = set(feelings)
     for question in questions:
-        sent = [value for value in fields.get(field_name(question), []) if value.strip()]
+        sent = [value for value in fields.get(f"q{question.id}", []) if value.strip()]
         if not sent:
             continue
         try:
-            result.values[question.id] = _read_one(question, sent, known_feelings)
+            result.values[question.id] = _read_one(question, sent)
         except ValueError as problem:
             result.errors[question.id] = str(problem)
     return result
 
 
-def _read_one(question: ReflectionQuestion, sent: list[str], feelings: set[str]) -> tuple[int | None, str]:
+def _read_one(question: QuestionSpec, sent: list[str]) -> tuple[int | None, str]:
     kind = question.type
     if kind in ("scale5", "scale10"):
         if not sent[0].strip().isdigit() or int(sent[0]) not in question.scale_values:
@@ -108,7 +102,7 @@ def _read_one(question: ReflectionQuestion, sent: list[str], feelings: set[str])
             raise ValueError("Pick from the choices shown, or leave them all blank.")
         return None, "\n".join(choice for choice in question.choices if choice in picked)
     if kind == "feelings":
-        if sent[0] not in feelings:
+        if sent[0] not in question.feeling_words:
             raise ValueError("Pick one of the words shown, or leave it blank.")
         return None, sent[0]
     limit = TEXT_LIMITS[kind]
@@ -126,9 +120,8 @@ def _read_one(question: ReflectionQuestion, sent: list[str], feelings: set[str])
 
 
 def store_response(
-    form: ReflectionForm, questions: Iterable[ReflectionQuestion], values: Mapping[int, tuple[int | None, str]],
-    nonce: str, day: date,
-) -> bool:  # fmt: skip
+    form_id: int, questions: Iterable[QuestionSpec], values: Mapping[int, tuple[int | None, str]], nonce: str, day: date
+) -> bool:
     """Store one response and spend its token; False (and nothing stored) when the token was spent.
 
     Linked answers carry the response id; unlinked answers carry nothing but their form and
@@ -137,18 +130,20 @@ def store_response(
     response_id = random_id()
     rows = [
         {
-            "id": random_id(), "form_id": form.id, "question_id": question.id,
+            "id": random_id(), "form_id": form_id, "question_id": question.id,
             "response_id": response_id if question.linked else None,
             "number": values[question.id][0], "text": values[question.id][1],
         }  # fmt: skip
         for question in questions
         if question.id in values
     ]
+    # Core inserts on the session's connection: the hot path of a full room, without ORM bookkeeping.
+    connection = db.session.connection()
     try:
-        db.session.execute(insert(UsedSubmitToken), [{"digest": token_digest(nonce), "form_id": form.id}])
-        db.session.execute(insert(ReflectionResponse), [{"id": response_id, "form_id": form.id, "day": day}])
+        connection.execute(insert(UsedSubmitToken.__table__), [{"digest": token_digest(nonce), "form_id": form_id}])
+        connection.execute(insert(ReflectionResponse.__table__), [{"id": response_id, "form_id": form_id, "day": day}])
         if rows:
-            db.session.execute(insert(ReflectionAnswer), rows)
+            connection.execute(insert(ReflectionAnswer.__table__), [{"released": False, "approved": False, **row} for row in rows])
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -12,11 +12,11 @@ import hashlib
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_limiter.util import get_remote_address
 
-from .. import shipped, support
+from .. import support
 from ..clock import today, utcnow
 from ..extensions import csrf, limiter
-from . import participants, service
-from .models import ReflectionForm
+from . import participants, published, service
+from .published import FormSpec
 
 blueprint = Blueprint("reflections_public", __name__)
 # The one-time token guards the submit; there is no signed-in session here for CSRF to protect,
@@ -63,15 +63,15 @@ def join():
     if not service.looks_like_code(code):
         problem = "A code has 6 letters and numbers, like KM4 7RX. Please check it on the poster."
         return render_template("reflections/public/join.html", typed=typed, problem=problem), 422
-    if service.form_by_code(code) is None:
+    if published.published_form(code) is None:
         problem = "No form has this code. Please check the letters on the poster, or ask your facilitator."
         return render_template("reflections/public/join.html", typed=typed, problem=problem), 404
     return redirect(url_for("reflections_public.form", code=code))
 
 
-def _form_or_page(code: str) -> ReflectionForm | tuple:
+def _form_or_page(code: str) -> FormSpec | tuple:
     """The open form for a code, or the kind page (and status) that explains why it cannot be answered."""
-    form = service.form_by_code(code)
+    form = published.published_form(code)
     if form is None:
         return render_template("reflections/public/not_found.html"), 404
     status = form.status(utcnow())
@@ -82,55 +82,67 @@ def _form_or_page(code: str) -> ReflectionForm | tuple:
     return render_template("reflections/public/not_open.html", form=form), 403
 
 
-def form_page(form: ReflectionForm, token: str, read=None, notice: str = "", status: int = 200, preview: bool = False):  # noqa: ANN001
+def form_page(form: FormSpec, token: str, read=None, notice: str = "", status: int = 200, preview: bool = False):  # noqa: ANN001
     """The participant's form; the facilitator's preview shows the same page with sending switched off."""
     return render_template(
         "reflections/public/form.html", form=form, questions=form.questions, token=token,
-        feelings=shipped.library().feelings(), sent=request.form if read is not None else {},
+        sent=request.form if read is not None else {},
         errors=read.errors if read else {}, notice=notice, preview=preview,
         k=max(3, int(current_app.config.get("MIN_RESPONSES", 3))), resources=support.support_resources(),
     ), status  # fmt: skip
 
 
+TOKEN_SLOT = "__one_time_token__"
+_blank_pages: dict[tuple, str] = {}
+
+
+def blank_form_page(form: FormSpec, token: str) -> str:
+    """The form as first loaded: rendered once per form version and setting, then only the token
+    differs from one phone to the next. A full room loads the same page thousands of times."""
+    resources = tuple(support.support_resources())
+    key = (form.id, form.code, form.version, form.facilitator_name, current_app.config.get("MIN_RESPONSES"), resources)
+    page = _blank_pages.get(key)
+    if page is None:
+        if len(_blank_pages) >= published.CACHE_SIZE:
+            _blank_pages.clear()
+        page = _blank_pages[key] = form_page(form, TOKEN_SLOT)[0]
+    return page.replace(TOKEN_SLOT, token, 1)
+
+
 @blueprint.get("/r/<code>")
 def form(code: str):
     found = _form_or_page(code)
-    if not isinstance(found, ReflectionForm):
+    if not isinstance(found, FormSpec):
         return found
-    return form_page(found, participants.issue_token(current_app.config["SECRET_KEY"], found.id))
+    return blank_form_page(found, participants.issue_token(current_app.config["SECRET_KEY"], found.id))
 
 
 @blueprint.post("/r/<code>")
 @limiter.limit(submit_limit, key_func=submit_limit_key)
 def submit(code: str):
     found = _form_or_page(code)
-    if not isinstance(found, ReflectionForm):
+    if not isinstance(found, FormSpec):
         return found
     form = found
     secret = current_app.config["SECRET_KEY"]
     token = request.form.get("token", "")
     nonce = participants.token_nonce(secret, token, form.id)
     if nonce is None:
-        read = participants.read_answers([], {}, ())
+        read = participants.read_answers([], {})
         notice = "This page had expired. Your answers are still here: please press Send again."
         return form_page(form, participants.issue_token(secret, form.id), read, notice, 400)
     fields = request.form.to_dict(flat=False)
-    read = participants.read_answers(form.questions, fields, _all_feeling_words())
+    read = participants.read_answers(form.questions, fields)
     if read.errors:
         return form_page(form, token, read, status=422)
-    participants.store_response(form, form.questions, read.values, nonce, today())
+    participants.store_response(form.id, form.questions, read.values, nonce, today())
     # Stored or already stored by an earlier tap: the same thank-you either way.
     return redirect(url_for("reflections_public.thanks", code=form.code), 303)
 
 
-def _all_feeling_words() -> list[str]:
-    feelings = shipped.library().feelings()
-    return [*feelings, *(word for words in feelings.values() for word in words)]
-
-
 @blueprint.get("/r/<code>/thanks")
 def thanks(code: str):
-    form = service.form_by_code(service.normalise_code(code))
+    form = published.published_form(code)
     if form is None:
         return render_template("reflections/public/not_found.html"), 404
     return render_template("reflections/public/thanks.html", form=form, resources=support.support_resources())

@@ -122,10 +122,7 @@ def feeling_cores(feelings: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return cores
 
 
-def form_results(
-    form: ReflectionForm, k: int, feelings: Mapping[str, Iterable[str]], *, text_limit: int = TEXTS_ON_PAGE,
-    wall: bool = False,
-) -> FormResults:  # fmt: skip
+def form_results(form: ReflectionForm, k: int, *, text_limit: int = TEXTS_ON_PAGE, wall: bool = False) -> FormResults:
     """Counts, words and texts of the released answers; a question under k answers shows nothing.
 
     With `wall`, word and text answers are only those the facilitator approved for the wall.
@@ -151,7 +148,6 @@ def form_results(
             query = query.where(_wall_filter())
         for question_id, number, text, count in db.session.execute(query):
             tallies[question_id][number if number is not None else text] += count
-    cores = feeling_cores(feelings)
     results = []
     for question in questions:
         count = answered.get(question.id, 0)
@@ -160,7 +156,7 @@ def form_results(
         elif question.type in ("short", "long"):
             results.append(_texts(question, count, text_limit, wall))
         else:
-            results.append(_counted(question, count, tallies[question.id], cores))
+            results.append(_counted(question, count, tallies[question.id]))
     session = form.session
     return FormResults(
         form_id=form.id, title=form.title, k=k, questions=tuple(results),
@@ -194,7 +190,7 @@ def _texts(question: ReflectionQuestion, answered: int, limit: int, wall: bool) 
     return _base(question, answered, shown=True, texts=texts)
 
 
-def _counted(question: ReflectionQuestion, answered: int, tally: Counter, cores: Mapping[str, str]) -> QuestionResult:
+def _counted(question: ReflectionQuestion, answered: int, tally: Counter) -> QuestionResult:
     def bars(counts: Mapping, labels: Iterable) -> tuple[Bar, ...]:
         return tuple(Bar(str(label), counts.get(label, 0), counts.get(label, 0) / answered) for label in labels)
 
@@ -215,6 +211,7 @@ def _counted(question: ReflectionQuestion, answered: int, tally: Counter, cores:
         return _base(question, answered, shown=True, bars=bars(picked, question.choices))
     words = ranked(tally)
     if question.type == "feelings":
+        cores = feeling_cores(question.vocabulary)
         by_core = Counter()
         for word, count in tally.items():
             by_core[cores.get(word, "Other")] += count

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 
+from ..clock import utcnow
 from ..extensions import db
 from ..library import QuestionSet
 from .models import TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse, UsedSubmitToken
@@ -46,9 +49,11 @@ def looks_like_code(code: str) -> bool:
 
 
 def form_by_code(code: str) -> ReflectionForm | None:
+    """The form a code names, its questions loaded in the same query (a participant needs them all)."""
     if not looks_like_code(code):
         return None
-    return db.session.scalar(select(ReflectionForm).where(ReflectionForm.code == code))
+    query = select(ReflectionForm).options(joinedload(ReflectionForm.questions)).where(ReflectionForm.code == code)
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def forms_of(owner_id: int) -> list[ReflectionForm]:
@@ -96,9 +101,13 @@ def _free_key(form: ReflectionForm, wanted: str, keep: ReflectionQuestion | None
 
 
 def create_form(
-    owner_id: int, title: str, session_id: int | None = None, question_set: QuestionSet | None = None
-) -> ReflectionForm:
-    """A new, not yet open form; with a question set, a copy of its questions the facilitator can edit."""
+    owner_id: int, title: str, session_id: int | None = None, question_set: QuestionSet | None = None,
+    feelings: Mapping[str, Iterable[str]] | None = None,
+) -> ReflectionForm:  # fmt: skip
+    """A new, not yet open form; with a question set, a copy of its questions the facilitator can edit.
+
+    `feelings` (core feeling -> finer words) is copied into each feelings picker.
+    """
     form = ReflectionForm(owner_id=owner_id, title=title.strip()[:120], session_id=session_id, code=new_code())
     if question_set is not None:
         form.question_set = question_set.slug
@@ -108,7 +117,7 @@ def create_form(
                 ReflectionQuestion(
                     position=position, key=question.key, type=question.type, prompt=question.prompt,
                     low=question.low, high=question.high, choices=list(question.choices),
-                    linked=question.type not in TEXT_TYPES,
+                    linked=question.type not in TEXT_TYPES, vocabulary=_vocabulary(question.type, feelings),
                 )  # fmt: skip
             )
     db.session.add(form)
@@ -144,6 +153,13 @@ def schedule(form: ReflectionForm, opens_at: datetime | None, closes_at: datetim
     db.session.commit()
 
 
+def forget_spent_tokens(form: ReflectionForm) -> None:
+    """Once a form is closed its spent tokens have done their job (no double submit): forget them,
+    so not even a page left open on a phone can be matched to a row written at the same moment."""
+    db.session.execute(delete(UsedSubmitToken).where(UsedSubmitToken.form_id == form.id))
+    db.session.commit()
+
+
 def open_now(form: ReflectionForm, now: datetime) -> None:
     """Open by hand; a planned closing time still in the future is kept."""
     form.opens_at = now
@@ -156,7 +172,7 @@ def close_now(form: ReflectionForm, now: datetime) -> None:
     form.closes_at = now
     if form.opens_at is None or form.opens_at > now:
         form.opens_at = now
-    db.session.commit()
+    forget_spent_tokens(form)
 
 
 @dataclass(frozen=True)
@@ -168,6 +184,10 @@ class QuestionFields:
     choices: tuple[str, ...] = ()
     key: str = ""
     linked: bool = False
+
+
+def _vocabulary(kind: str, feelings: Mapping[str, Iterable[str]] | None) -> dict[str, list[str]]:
+    return {core: list(words) for core, words in (feelings or {}).items()} if kind == "feelings" else {}
 
 
 def has_answers(question: ReflectionQuestion) -> bool:
@@ -184,7 +204,9 @@ def _check(fields: QuestionFields) -> None:
             raise QuestionError("choices", "Each choice may appear only once.")
 
 
-def _apply(question: ReflectionQuestion, fields: QuestionFields) -> None:
+def _apply(question: ReflectionQuestion, fields: QuestionFields, feelings: Mapping[str, Iterable[str]] | None) -> None:
+    if fields.type != question.type or not question.vocabulary:
+        question.vocabulary = _vocabulary(fields.type, feelings)
     question.type = fields.type
     question.prompt = fields.prompt.strip()
     is_scale = fields.type in ("scale5", "scale10")
@@ -194,17 +216,27 @@ def _apply(question: ReflectionQuestion, fields: QuestionFields) -> None:
     question.linked = fields.linked
 
 
-def add_question(form: ReflectionForm, fields: QuestionFields) -> ReflectionQuestion:
+def _questions_changed(form: ReflectionForm) -> None:
+    """A new version of the form, so every worker's cache of published forms reloads its questions."""
+    form.updated_at = utcnow()
+
+
+def add_question(
+    form: ReflectionForm, fields: QuestionFields, feelings: Mapping[str, Iterable[str]] | None = None
+) -> ReflectionQuestion:
     _check(fields)
     question = ReflectionQuestion(position=len(form.questions))
-    _apply(question, fields)
+    _apply(question, fields, feelings)
     question.key = _free_key(form, slug_key(fields.key or fields.prompt))
     form.questions.append(question)
+    _questions_changed(form)
     db.session.commit()
     return question
 
 
-def update_question(question: ReflectionQuestion, fields: QuestionFields) -> None:
+def update_question(
+    question: ReflectionQuestion, fields: QuestionFields, feelings: Mapping[str, Iterable[str]] | None = None
+) -> None:
     """Change a question; once answered, its type and choices stay, so old answers keep their meaning."""
     _check(fields)
     if has_answers(question):
@@ -215,9 +247,10 @@ def update_question(question: ReflectionQuestion, fields: QuestionFields) -> Non
     if question.linked and not fields.linked:
         # Unlinking is kept for the answers already given, too; linking only applies from now on.
         db.session.execute(update(ReflectionAnswer).where(ReflectionAnswer.question_id == question.id).values(response_id=None))
-    _apply(question, fields)
+    _apply(question, fields, feelings)
     if fields.key:
         question.key = _free_key(question.form, slug_key(fields.key), keep=question)
+    _questions_changed(question.form)
     db.session.commit()
 
 
@@ -230,6 +263,7 @@ def move_question(question: ReflectionQuestion, step: int) -> None:
         questions[index], questions[target] = questions[target], questions[index]
         for position, each in enumerate(questions):
             each.position = position
+    _questions_changed(question.form)
     db.session.commit()
 
 
@@ -240,6 +274,7 @@ def remove_question(question: ReflectionQuestion) -> None:
     db.session.delete(question)
     for position, each in enumerate(form.questions):
         each.position = position
+    _questions_changed(form)
     db.session.commit()
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .. import qr, shipped
 from ..clock import utcnow
-from . import public, service
+from . import public, published, service
 from .blueprint import blueprint, own_form, own_question, own_session_or_none, own_sessions, participant_url
 from .forms import FormSettingsForm, NewReflectionForm, QuestionForm, ScheduleForm, session_choices
 from .models import ReflectionForm
@@ -49,7 +49,8 @@ def new():
     elif form.validate_on_submit():
         session = own_session_or_none(form.session_id.data)
         reflection = service.create_form(
-            current_user.id, form.title.data, session.id if session else None, sets.get(form.question_set.data)
+            current_user.id, form.title.data, session.id if session else None, sets.get(form.question_set.data),
+            feelings=shipped.library().feelings(),
         )
         flash("Your form is ready. Check the questions, then open it when the group is ready.", "success")
         return redirect(url_for("reflections.show", form_id=reflection.id))
@@ -79,7 +80,7 @@ def show(form_id: int):
 
 @blueprint.get("/<int:form_id>/preview")
 def preview(form_id: int):
-    return public.form_page(own_form(form_id), token="", preview=True)
+    return public.form_page(published.form_spec(own_form(form_id)), token="", preview=True)
 
 
 @blueprint.post("/<int:form_id>/settings")
@@ -137,7 +138,7 @@ def new_question(form_id: int):
     form = QuestionForm()
     if form.validate_on_submit():
         try:
-            service.add_question(reflection, form.fields())
+            service.add_question(reflection, form.fields(), shipped.library().feelings())
         except service.QuestionError as problem:
             getattr(form, problem.field).errors.append(str(problem))
         else:
@@ -157,7 +158,7 @@ def edit_question(form_id: int, question_id: int):
         form.fill_from(question)
     elif form.validate_on_submit():
         try:
-            service.update_question(question, form.fields())
+            service.update_question(question, form.fields(), shipped.library().feelings())
         except service.QuestionError as problem:
             getattr(form, problem.field).errors.append(str(problem))
         else:

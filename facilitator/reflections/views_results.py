@@ -6,10 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import handouts, qr, shipped
+from .. import handouts, qr
 from ..access import owned_or_404
 from ..planner.models import Programme
-from . import charts, export, moderation, results, trends
+from ..clock import utcnow
+from . import charts, export, moderation, results, service, trends
 from .blueprint import blueprint, own_form, own_question, participant_url
 from .models import ReflectionForm
 
@@ -42,9 +43,11 @@ def reflection_trend_chart(trend: trends.Trend) -> Markup:
 
 
 def _released_results(reflection: ReflectionForm, **options) -> results.FormResults:  # noqa: ANN003
+    if reflection.status(utcnow()) == "closed":
+        service.forget_spent_tokens(reflection)  # closed by its schedule: close_now did not run
     k = results.min_answers()
     results.release_batches(reflection.id, k)
-    return results.form_results(reflection, k, shipped.library().feelings(), **options)
+    return results.form_results(reflection, k, **options)
 
 
 @blueprint.get("/<int:form_id>/results")

@@ -1,0 +1,454 @@
+"""Reflection submissions under load, served by gunicorn on 127.0.0.1, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/submissions.py                       # both databases, full size
+    .venv/bin/python bench/submissions.py --db sqlite --phones 600 --window 10 --sustain 5
+
+For each database, in one run:
+1. A conference room: --phones simulated phones, arriving evenly over --window seconds, each
+   loading the form (GET, reads the one-time token) and sending its answers (POST). Reported:
+   errors, accepted submits, rows in the database (lost = accepted - rows), p50/p99 latency.
+2. Sustained submit throughput for --sustain seconds with --clients concurrent clients, against a
+   bare Flask app whose endpoint inserts one row into the same database, served by gunicorn with
+   the same settings (facilitator/gunicorn_conf.py). Reported: both rates and their ratio.
+3. The results page of a form with 10,000 responses (five questions each) against the bare
+   aggregate SQL query it rests on, both in-process: medians and their ratio.
+
+The load generator is threads with http.client on the same machine, bounded in count and time.
+The submit rate limit is raised for the run. Figures print as they come, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from datetime import date
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+POSTGRES = os.environ.get("FACILITATOR_BENCH_POSTGRES", "postgresql+psycopg://127.0.0.1:5432/test")
+SECRET = "bench-secret"
+WORDS = ("tired", "calm", "hopeful", "stuck", "lighter", "heard", "restless", "grateful")
+TEXTS = ("It helped to hear that others feel the same.", "I want to try the pause this week.",
+         "Harder than I thought to say it out loud.", "Nothing much tonight.")  # fmt: skip
+
+
+# --- the baseline app (imported by gunicorn as bench.submissions:bare_app()) ------------------------
+
+
+def bare_app():  # noqa: ANN201
+    """Bare Flask: one endpoint inserting one row, same database, same engine settings as the app."""
+    from flask import Flask, redirect, request
+    from sqlalchemy import create_engine
+
+    from facilitator import _tune_sqlite, config
+
+    settings = config.load_settings(Path(os.environ["FACILITATOR_INSTANCE_PATH"]))
+    url = settings["DATABASE_URL"]
+    engine = create_engine(url, **config.engine_options(url, settings))
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine, settings["SQLITE_BUSY_TIMEOUT_MS"])
+    table = bare_table()
+    app = Flask("bare")
+
+    @app.post("/insert")
+    def insert_one():
+        with engine.begin() as connection:
+            connection.execute(table.insert().values(id=uuid.uuid4().hex, day=date.today(), text=request.form.get("text", "")))
+        return redirect("/done", 303)
+
+    return app
+
+
+def bare_table():  # noqa: ANN201
+    from sqlalchemy import Column, Date, MetaData, String, Table, Text
+
+    return Table("bench_bare", MetaData(), Column("id", String(32), primary_key=True), Column("day", Date), Column("text", Text))
+
+
+# --- setting up a database ---------------------------------------------------------------------------
+
+
+class Setup:
+    """An instance folder, a database with the app's tables, a facilitator and an open form."""
+
+    def __init__(self, kind: str, workdir: Path):
+        self.kind = kind
+        self.instance = workdir / f"instance-{kind}"
+        self.instance.mkdir()
+        self.schema = ""
+        if kind == "sqlite":
+            self.url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        else:
+            self.schema = f"bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+            self._postgres(f'CREATE SCHEMA "{self.schema}"')
+            self.url = f"{POSTGRES}?options=-csearch_path%3D{self.schema}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATOR_") and k != "WEB_CONCURRENCY"}
+        self.env.update({
+            "FACILITATOR_INSTANCE_PATH": str(self.instance), "FACILITATOR_DATABASE_URL": self.url,
+            "FACILITATOR_SECRET_KEY": SECRET, "FACILITATOR_SUBMIT_RATE_LIMIT": "1000000 per minute",
+        })  # fmt: skip
+        self.app = self._make_app()
+
+    def _postgres(self, statement: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(POSTGRES)
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+        engine.dispose()
+
+    def _make_app(self):  # noqa: ANN202
+        os.environ["FACILITATOR_INSTANCE_PATH"] = str(self.instance)
+        from facilitator import create_app
+        from facilitator.extensions import db
+
+        app = create_app({"DATABASE_URL": self.url, "SECRET_KEY": SECRET, "WTF_CSRF_ENABLED": False})
+        with app.app_context():
+            db.create_all()
+            bare_table().create(db.engine)
+        return app
+
+    def make_form(self, title: str) -> tuple[int, str, dict[str, int], int]:
+        """An open form with a scale, a feelings picker, a choice, a word and a long text."""
+        from facilitator import shipped
+        from facilitator.clock import utcnow
+        from facilitator.extensions import db
+        from facilitator.models import User
+        from facilitator.reflections import service
+
+        with self.app.app_context():
+            user = db.session.scalar(db.select(User)) or User(username="bench", password_hash="x", display_name="Bench")
+            db.session.add(user)
+            db.session.commit()
+            form = service.create_form(user.id, title)
+            for fields in (
+                service.QuestionFields("scale5", "How settled do you feel?", low="Stirred up", high="Settled"),
+                service.QuestionFields("feelings", "Which word fits?"),
+                service.QuestionFields("single", "What helped most?", choices=("Listening", "Talking", "Quiet")),
+                service.QuestionFields("word", "One word for tonight?"),
+                service.QuestionFields("long", "Anything to keep thinking about?"),
+            ):
+                service.add_question(form, fields, shipped.library().feelings())
+            service.open_now(form, utcnow())
+            return form.id, form.code, {q.type: q.id for q in form.questions}, user.id
+
+    def count(self, sql: str, **params) -> int:  # noqa: ANN003
+        from sqlalchemy import text
+
+        from facilitator.extensions import db
+
+        with self.app.app_context():
+            return db.session.scalar(text(sql), params)
+
+    def close(self) -> None:
+        from facilitator.extensions import db
+
+        with self.app.app_context():
+            db.engine.dispose()
+        if self.schema:
+            self._postgres(f'DROP SCHEMA "{self.schema}" CASCADE')
+
+
+# --- gunicorn ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(setup: Setup, target: str, log_path: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {**setup.env, "FACILITATOR_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "python:facilitator.gunicorn_conf", target],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            request(port, "GET", "/join" if target == "app:app" else "/missing")
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    stop_gunicorn(process)
+    raise SystemExit(f"gunicorn did not start:\n{log_path.read_text()}")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def request(port: int, method: str, path: str, body: str | None = None, timeout: float = 30) -> tuple[int, str]:
+    connection = HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+# --- 1. a conference room ------------------------------------------------------------------------------
+
+
+def answers_body(token: str, questions: dict[str, int], feelings: list[str], rng: random.Random) -> str:
+    return urllib.parse.urlencode({
+        "token": token, f"q{questions['scale5']}": str(rng.randint(1, 5)),
+        f"q{questions['feelings']}": rng.choice(feelings), f"q{questions['single']}": rng.choice(["Listening", "Talking", "Quiet"]),
+        f"q{questions['word']}": rng.choice(WORDS), f"q{questions['long']}": rng.choice(TEXTS),
+    })  # fmt: skip
+
+
+def conference_room(port: int, code: str, questions: dict[str, int], feelings: list[str], phones: int,
+                    window: float, threads: int) -> dict:  # fmt: skip
+    """Each phone starts at its moment in the window, loads the form and sends it; nothing retries."""
+    results: list[tuple[str, float, float, int]] = []  # (kind, latency, finished at, status)
+    lock = threading.Lock()
+    next_phone = iter(range(phones))
+    start = time.monotonic() + 0.5
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        while True:
+            with lock:
+                phone = next(next_phone, None)
+            if phone is None:
+                return
+            time.sleep(max(0.0, start + phone * window / phones - time.monotonic()))
+            mine = []
+            try:
+                began = time.monotonic()
+                status, page = request(port, "GET", f"/r/{code}")
+                mine.append(("get", time.monotonic() - began, time.monotonic() - start, status))
+                token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+                began = time.monotonic()
+                status, _ = request(port, "POST", f"/r/{code}", answers_body(token, questions, feelings, rng))
+                mine.append(("post", time.monotonic() - began, time.monotonic() - start, status))
+            except Exception as error:  # noqa: BLE001  (an error is a figure here, not a crash)
+                mine.append(("error", 0.0, time.monotonic() - start, repr(error)))
+            with lock:
+                results.extend(mine)
+
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=window + 300)
+    gets = [r for r in results if r[0] == "get"]
+    posts = [r for r in results if r[0] == "post"]
+    errors = [r for r in results if r[0] == "error" or (r[0] == "get" and r[3] != 200) or (r[0] == "post" and r[3] != 303)]
+    return {
+        "phones": phones, "window_s": window, "errors": len(errors), "accepted": sum(1 for r in posts if r[3] == 303),
+        "get_p50_ms": round(percentile([r[1] for r in gets], 0.5) * 1000, 1),
+        "get_p99_ms": round(percentile([r[1] for r in gets], 0.99) * 1000, 1),
+        "submit_p50_ms": round(percentile([r[1] for r in posts], 0.5) * 1000, 1),
+        "submit_p99_ms": round(percentile([r[1] for r in posts], 0.99) * 1000, 1),
+        "last_finished_s": round(max((r[2] for r in results), default=0), 1),
+        "first_errors": [str(r[3]) for r in errors[:3]],
+    }  # fmt: skip
+
+
+# --- 2. sustained throughput ---------------------------------------------------------------------------
+
+
+def sustained(port: int, path: str, bodies: list[str], clients: int, seconds: float) -> dict:
+    """Closed loop: each client sends its next body as soon as the last one is answered."""
+    done, failed = [0], [0]
+    lock = threading.Lock()
+    supply = iter(bodies)
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < stop_at:
+            with lock:
+                body = next(supply, None)
+            if body is None:
+                return
+            try:
+                status, _ = request(port, "POST", path, body)
+            except OSError:
+                status = 0
+            with lock:
+                (done if status == 303 else failed)[0] += 1
+
+    pool = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.monotonic()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.monotonic() - began
+    return {"per_s": round(done[0] / elapsed, 1), "done": done[0], "failed": failed[0]}
+
+
+# --- 3. the results page at 10,000 responses -------------------------------------------------------------
+
+
+def seed_responses(setup: Setup, form_id: int, questions: dict[str, int], feelings: list[str], count: int) -> None:
+    from sqlalchemy import insert
+
+    from facilitator.extensions import db
+    from facilitator.reflections.models import ReflectionAnswer, ReflectionResponse, random_id
+
+    rng = random.Random(7)
+    with setup.app.app_context():
+        for start in range(0, count, 2000):
+            responses, answers = [], []
+            for _ in range(min(2000, count - start)):
+                response_id = random_id()
+                responses.append({"id": response_id, "form_id": form_id, "day": date.today()})
+                values = {"scale5": (rng.randint(1, 5), ""), "feelings": (None, rng.choice(feelings)),
+                          "single": (None, rng.choice(["Listening", "Talking", "Quiet"])),
+                          "word": (None, rng.choice(WORDS)), "long": (None, f"{rng.choice(TEXTS)} ({rng.random():.6f})")}  # fmt: skip
+                for kind, (number, text) in values.items():
+                    answers.append({"id": random_id(), "form_id": form_id, "question_id": questions[kind], "number": number,
+                                    "text": text, "released": True, "response_id": None})  # fmt: skip
+            db.session.execute(insert(ReflectionResponse), responses)
+            db.session.execute(insert(ReflectionAnswer), answers)
+            db.session.commit()
+
+
+def median_seconds(action, repeat: int) -> float:  # noqa: ANN001
+    action()  # warm: templates compiled, caches filled, the database's pages read once
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def results_page(setup: Setup, form_id: int, user_id: int, repeat: int) -> dict:
+    from sqlalchemy import text
+
+    from facilitator.extensions import db
+    from facilitator.models import User
+
+    client = setup.app.test_client()
+    with setup.app.app_context():
+        user = db.session.get(User, user_id)
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+
+    def page() -> None:
+        response = client.get(f"/reflections/{form_id}/results")
+        assert response.status_code == 200 and "10000 answers" in response.text, response.status_code
+
+    aggregate = text(
+        "SELECT question_id, number, text, count(*) FROM reflection_answers "
+        "WHERE form_id = :form_id AND released GROUP BY question_id, number, text"
+    )
+
+    def bare() -> None:
+        with setup.app.app_context():
+            db.session.execute(aggregate, {"form_id": form_id}).all()
+
+    page_s, sql_s = median_seconds(page, repeat), median_seconds(bare, repeat)
+    return {"page_median_ms": round(page_s * 1000, 1), "sql_median_ms": round(sql_s * 1000, 1), "ratio": round(page_s / sql_s, 2)}
+
+
+# --- one database, all three figures -----------------------------------------------------------------------
+
+
+def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
+    from facilitator import gunicorn_conf, shipped
+    from facilitator.reflections.participants import issue_token
+
+    print(f"\n== {kind} ==", flush=True)
+    setup = Setup(kind, workdir)
+    try:
+        workers = args.workers or gunicorn_conf.default_workers()
+        with setup.app.app_context():
+            feelings = [word for words in shipped.library().feelings().values() for word in words]
+        form_id, code, questions, user_id = setup.make_form("Conference room")
+        process, port = start_gunicorn(setup, "app:app", workdir / f"gunicorn-{kind}.log", workers)
+        try:
+            room = conference_room(port, code, questions, feelings, args.phones, args.window, args.threads)
+            room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
+            room["lost"] = room["accepted"] - room["rows"]
+            print(f"conference room: {room}", flush=True)
+            sustain_id, sustain_code, sustain_questions, _ = setup.make_form("Sustained")
+            rng = random.Random(3)
+            bodies = [answers_body(issue_token(SECRET, sustain_id), sustain_questions, feelings, rng) for _ in range(args.tokens)]
+            ours = sustained(port, f"/r/{sustain_code}", bodies, args.clients, args.sustain)
+            ours["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=sustain_id)
+        finally:
+            stop_gunicorn(process)
+        process, port = start_gunicorn(setup, "bench.submissions:bare_app()", workdir / f"gunicorn-bare-{kind}.log", workers)
+        try:
+            bare = sustained(port, "/insert", [urllib.parse.urlencode({"text": t}) for t in TEXTS * (args.tokens // 4)],
+                             args.clients, args.sustain)  # fmt: skip
+        finally:
+            stop_gunicorn(process)
+        throughput = {"ours_per_s": ours["per_s"], "bare_per_s": bare["per_s"], "ratio": round(ours["per_s"] / bare["per_s"], 2),
+                      "ours_failed": ours["failed"], "bare_failed": bare["failed"], "ours_lost": ours["done"] - ours["rows"],
+                      "clients": args.clients, "workers": workers}  # fmt: skip
+        print(f"sustained submits: {throughput}", flush=True)
+        big_id, _, big_questions, _ = setup.make_form("Ten thousand")
+        seed_responses(setup, big_id, big_questions, feelings, 10_000)
+        page = results_page(setup, big_id, user_id, args.repeat)
+        print(f"results page, 10,000 responses: {page}", flush=True)
+        return {"conference_room": room, "throughput": throughput, "results_10k": page}
+    finally:
+        setup.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--phones", type=int, default=3000)
+    parser.add_argument("--window", type=float, default=30.0, help="seconds over which the phones arrive")
+    parser.add_argument("--threads", type=int, default=64, help="load generator threads for the room")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients for sustained throughput")
+    parser.add_argument("--sustain", type=float, default=8.0, help="seconds of sustained submits, each side")
+    parser.add_argument("--tokens", type=int, default=40_000, help="most submits one sustained run may send")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn_conf's rule)")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-submissions-"))
+    figures = {}
+    try:
+        for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+            figures[kind] = run(kind, args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps({"bench": "submissions", **figures}))
+
+
+if __name__ == "__main__":
+    main()
