@@ -74,12 +74,12 @@ def test_planner_pages_have_no_axe_violations(app, live_server, page, synced, us
 
     from facilitator import shipped
     from facilitator.extensions import db
-    from facilitator.planner import exchange
+    from facilitator.planner import plans
 
     with app.app_context():
         library = shipped.library()
-        session_id = exchange.plan_from_shipped(user.id, library.templates["test-evening"], library).id
-        programme_id = exchange.plan_from_shipped(user.id, library.templates["test-three-weeks"], library).id
+        session_id = plans.plan_from_shipped(user.id, library.templates["test-evening"], library).id
+        programme_id = plans.plan_from_shipped(user.id, library.templates["test-three-weeks"], library).id
         db.session.remove()
     page.goto(live_server + "/login")
     page.get_by_label("Username").fill(user.username)

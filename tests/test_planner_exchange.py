@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from facilitator import shipped
 from facilitator.extensions import db
 from facilitator.library import parse_template
-from facilitator.planner import exchange, service
+from facilitator.planner import exchange, plans, service
 from facilitator.planner.exchange import ImportFailed
 from facilitator.planner.models import GroupSession, Programme, SavedTemplate
 from tests.factories import make_custom_exercise
@@ -30,7 +30,7 @@ def ctx(app, synced):
 
 
 def evening_session(owner_id: int, library) -> GroupSession:  # noqa: ANN001
-    return exchange.plan_from_shipped(owner_id, library.templates["test-evening"], library)
+    return plans.plan_from_shipped(owner_id, library.templates["test-evening"], library)
 
 
 def count(model) -> int:  # noqa: ANN001
@@ -55,19 +55,19 @@ def test_import_of_export_gives_back_the_same_session(ctx, user):
     session.dismissed_warnings = ["no-closing"]
     db.session.commit()
     text = exchange.to_yaml(exchange.session_document(session))
-    again = exchange.import_plan(user.id, text, "shared.yaml", ctx)
+    again = plans.import_plan(user.id, text, "shared.yaml", ctx)
     assert again.id != session.id
     assert session_plan(again) == session_plan(session)
     assert exchange.to_yaml(exchange.session_document(again)) == text
 
 
 def test_import_of_export_gives_back_the_same_programme(ctx, user):
-    programme = exchange.plan_from_shipped(user.id, ctx.templates["test-three-weeks"], ctx)
+    programme = plans.plan_from_shipped(user.id, ctx.templates["test-three-weeks"], ctx)
     week = programme.sessions[1]
     service.update_item(week.items[1], minutes=50, note="The deep one.", pin="")
     service.add_break(week, 5, "Fresh air")
     text = exchange.to_yaml(exchange.programme_document(programme))
-    again = exchange.import_plan(user.id, text.encode("utf-8"), "programme.yaml", ctx)
+    again = plans.import_plan(user.id, text.encode("utf-8"), "programme.yaml", ctx)
     assert isinstance(again, Programme) and again.id != programme.id
     assert programme_plan(again) == programme_plan(programme)
     assert [w.week_number for w in again.sessions] == [1, 2, 3]
@@ -88,7 +88,7 @@ def test_import_of_export_gives_back_the_same_programme(ctx, user):
 def test_a_bad_file_names_the_line_and_field_and_saves_nothing(ctx, user, text, line, field, message):
     sessions_before = count(GroupSession)
     with pytest.raises(ImportFailed) as error:
-        exchange.import_plan(user.id, text, "bad.yaml", ctx)
+        plans.import_plan(user.id, text, "bad.yaml", ctx)
     problem = next(p for p in error.value.problems if p.field == field)
     assert message in problem.message
     assert problem.line == line

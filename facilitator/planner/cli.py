@@ -11,7 +11,8 @@ from sqlalchemy import select
 from .. import shipped
 from ..extensions import db
 from ..models import User
-from .exchange import ImportFailed, import_plan
+from .exchange import ImportFailed
+from .plans import import_plan
 
 sessions_group = AppGroup("sessions", help="Import session and programme plans.")
 

@@ -1,8 +1,5 @@
 """Plans as files: export a session or programme in the shape of session_plans/templates/*.yaml,
-import one back with every problem named by line and field, and build plans from templates.
-
-The same path serves shipped templates, a facilitator's saved templates and uploaded files, so a
-plan that exports always imports again as the same plan.
+and read and check one, naming every problem by line and field. plans.py builds plans from them.
 """
 
 from __future__ import annotations
@@ -10,16 +7,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import yaml
 from sqlalchemy import or_, select
 
 from ..exercises.service import slugify
 from ..extensions import db
-from ..library import Library, LibraryError, Problem, SessionSpec, Template, check_template_references, parse_template
+from ..library import Library, LibraryError, Problem, Template, TemplateItem, check_template_references, parse_template
 from ..models import Exercise
-from .models import AgendaItem, GroupSession, Programme, SavedTemplate
+from .models import AgendaItem, GroupSession, Programme
 from .timing import format_clock, schedule
 
 MAX_FILE_BYTES = 512 * 1024
@@ -197,7 +193,7 @@ def _unreachable_pins(template: Template, exercises: dict[str, Exercise], path: 
     problems = []
     for number, spec in enumerate(template.sessions, start=1):
         prefix = f"weeks[{number}]." if template.kind == "programme" else ""
-        lines = [_Line(_minutes(entry, exercises), entry.pin) for entry in spec.items]
+        lines = [_Line(planned_minutes(entry, exercises), entry.pin) for entry in spec.items]
         for index, slot in enumerate(schedule(spec.start_time, lines), start=1):
             if slot.overrun:
                 problems.append(Problem(
@@ -218,6 +214,13 @@ def check_template(template: Template, exercises: dict[str, Exercise], library: 
         raise _from_problems(problems, text)
 
 
+def planned_minutes(entry: TemplateItem, exercises: dict[str, Exercise]) -> int:
+    """An item's minutes as the file gives them, or its exercise's default."""
+    if entry.minutes is not None:
+        return entry.minutes
+    return exercises[entry.exercise].minutes if entry.kind == "exercise" and entry.exercise in exercises else 0
+
+
 def exercise_rows(owner_id: int | None) -> dict[str, Exercise]:
     """Exercises a plan may name by slug: shipped ones, and the owner's own, which win on a shared slug.
 
@@ -226,104 +229,3 @@ def exercise_rows(owner_id: int | None) -> dict[str, Exercise]:
     query = select(Exercise).where(or_(Exercise.owner_id.is_(None), Exercise.owner_id == owner_id))
     rows = sorted(db.session.scalars(query), key=lambda e: e.owner_id is not None)
     return {row.slug: row for row in rows}
-
-
-# --- building plans ------------------------------------------------------------------------
-
-
-def _minutes(entry, exercises: dict[str, Exercise]) -> int:  # noqa: ANN001
-    if entry.minutes is not None:
-        return entry.minutes
-    return exercises[entry.exercise].minutes if entry.kind == "exercise" and entry.exercise in exercises else 0
-
-
-def _session_from_spec(owner_id: int, spec: SessionSpec, exercises: dict[str, Exercise], template_slug: str) -> GroupSession:
-    session = GroupSession(
-        owner_id=owner_id, title=spec.title, theme=spec.theme, summary=spec.summary,
-        target_minutes=spec.target_minutes, start_time=spec.start_time, audience=spec.audience,
-        group_size=spec.group_size, reflection_opening=spec.reflection_opening,
-        reflection_closing=spec.reflection_closing, take_home=spec.take_home,
-        partner_handouts=list(spec.partner_handouts), dismissed_warnings=[],
-        accepted_warnings=[{"rule": a.rule, "why": a.why} for a in spec.accepted_warnings],
-        template_slug=template_slug,
-    )  # fmt: skip
-    session.items = [
-        AgendaItem(
-            position=position, kind=entry.kind, exercise=exercises.get(entry.exercise) if entry.kind == "exercise" else None,
-            title="" if entry.kind == "exercise" else entry.title, minutes=_minutes(entry, exercises),
-            note=entry.note, pin=entry.pin,
-        )  # fmt: skip
-        for position, entry in enumerate(spec.items)
-    ]
-    return session
-
-
-def build_plan(
-    owner_id: int, template: Template, exercises: dict[str, Exercise], *, title: str = "", first_date: date | None = None
-) -> GroupSession | Programme:
-    """A new session or programme from a checked template; weeks dated a week apart from `first_date`."""
-    title = (title or template.title).strip()[:120]
-    if template.kind == "session":
-        session = _session_from_spec(owner_id, template.sessions[0], exercises, template.slug)
-        session.title, session.date = title, first_date
-        db.session.add(session)
-        db.session.commit()
-        return session
-    programme = Programme(
-        owner_id=owner_id, title=title, audience=template.audience, summary=template.summary,
-        group_size=template.group_size, template_slug=template.slug,
-    )  # fmt: skip
-    for number, spec in enumerate(template.sessions, start=1):
-        week = _session_from_spec(owner_id, spec, exercises, template.slug)
-        week.week_number = number
-        week.date = first_date + timedelta(weeks=number - 1) if first_date else None
-        programme.sessions.append(week)
-    db.session.add(programme)
-    db.session.commit()
-    return programme
-
-
-def import_plan(owner_id: int, text: str | bytes, name: str, library: Library) -> GroupSession | Programme:
-    """Read, check and store an uploaded plan for `owner_id`; nothing is stored when any check fails."""
-    template = read_template(text, name)
-    exercises = exercise_rows(owner_id)
-    check_template(template, exercises, library, text if isinstance(text, str) else text.decode("utf-8"))
-    return build_plan(owner_id, template, exercises)
-
-
-# --- a facilitator's own templates ----------------------------------------------------------
-
-
-def save_as_template(owner_id: int, document: dict, title: str) -> SavedTemplate:
-    """Keep a plan as the owner's template, in the same YAML as shipped templates."""
-    title = title.strip()[:120] or document["title"]
-    document = {**document, "slug": slugify(title), "title": title}
-    saved = SavedTemplate(owner_id=owner_id, slug=document["slug"], title=title, kind=document["kind"], yaml_text=to_yaml(document))
-    db.session.add(saved)
-    db.session.commit()
-    return saved
-
-
-def saved_templates(owner_id: int, kind: str | None = None) -> list[SavedTemplate]:
-    query = select(SavedTemplate).where(SavedTemplate.owner_id == owner_id)
-    if kind:
-        query = query.where(SavedTemplate.kind == kind)
-    return list(db.session.scalars(query.order_by(SavedTemplate.title)))
-
-
-def delete_saved_template(saved: SavedTemplate) -> None:
-    db.session.delete(saved)
-    db.session.commit()
-
-
-def plan_from_saved(saved: SavedTemplate, library: Library, *, title: str = "", first_date: date | None = None) -> GroupSession | Programme:
-    template = read_template(saved.yaml_text, saved.title)
-    exercises = exercise_rows(saved.owner_id)
-    check_template(template, exercises, library, saved.yaml_text)
-    return build_plan(saved.owner_id, template, exercises, title=title, first_date=first_date)
-
-
-def plan_from_shipped(owner_id: int, template: Template, library: Library, *, title: str = "", first_date: date | None = None) -> GroupSession | Programme:
-    exercises = exercise_rows(None)
-    check_template(template, exercises, library)
-    return build_plan(owner_id, template, exercises, title=title, first_date=first_date)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import shipped
 from ..access import owned_or_404
 from ..extensions import db
-from . import exchange
+from . import exchange, plans
 from .blueprint import blueprint
 from .exchange import ImportFailed
 from .forms import ImportForm, SaveTemplateForm
@@ -42,7 +42,7 @@ def save_template_page(plan, sessions: list[GroupSession], document: dict, back:
         if problem:
             form.title.errors = [problem]
         else:
-            exchange.save_as_template(current_user.id, document, form.title.data)
+            plans.save_as_template(current_user.id, document, form.title.data)
             flash(f"Saved “{form.title.data}” to your templates; pick it when you start a new {document['kind']}.", "success")
             return redirect(back)
     status = 422 if form.errors else 200
@@ -62,7 +62,7 @@ def import_plan():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            plan = exchange.import_plan(current_user.id, upload.read(), upload.filename or "upload", shipped.library())
+            plan = plans.import_plan(current_user.id, upload.read(), upload.filename or "upload", shipped.library())
         except ImportFailed as error:
             db.session.rollback()
             problems = error.problems
@@ -76,13 +76,13 @@ def import_plan():
 
 @blueprint.get("/templates/")
 def templates():
-    return render_template("planner/templates.html", saved=exchange.saved_templates(current_user.id),
+    return render_template("planner/templates.html", saved=plans.saved_templates(current_user.id),
                            shipped=sorted(shipped.library().templates.values(), key=lambda t: (t.kind, t.title)))  # fmt: skip
 
 
 @blueprint.post("/templates/<int:template_id>/delete")
 def delete_template(template_id: int):
     saved = owned_or_404(SavedTemplate, template_id, current_user.id)
-    exchange.delete_saved_template(saved)
+    plans.delete_saved_template(saved)
     flash(f"Your template “{saved.title}” is deleted. Plans made from it keep their agendas.", "success")
     return redirect(url_for("planner.templates"))

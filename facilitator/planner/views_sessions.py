@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import shipped
 from ..clock import today
 from ..extensions import db
-from . import exchange, service
+from . import exchange, plans, service
 from .blueprint import blueprint, own_session
 from .exchange import ImportFailed
 from .forms import NewPlanForm, SessionForm
@@ -35,7 +35,7 @@ def sessions():
 def new_plan_form(form_class: type[NewPlanForm], kind: str, blank_label: str) -> NewPlanForm:
     shipped_templates = sorted((t for t in shipped.library().templates.values() if t.kind == kind), key=lambda t: t.title)
     form = form_class(source=request.args.get("source", "blank"))
-    return form.use_sources(shipped_templates, exchange.saved_templates(current_user.id, kind), blank_label)
+    return form.use_sources(shipped_templates, plans.saved_templates(current_user.id, kind), blank_label)
 
 
 def plan_from_source(form: NewPlanForm, blank):  # noqa: ANN001, ANN201
@@ -43,14 +43,14 @@ def plan_from_source(form: NewPlanForm, blank):  # noqa: ANN001, ANN201
     kind, _, value = form.source.data.partition(":")
     library = shipped.library()
     if kind == "shipped":
-        return exchange.plan_from_shipped(
+        return plans.plan_from_shipped(
             current_user.id, library.templates[value], library, title=form.title.data or "", first_date=form.date.data
         )  # fmt: skip
     if kind == "saved":
         saved = db.get_or_404(SavedTemplate, int(value))
         if saved.owner_id != current_user.id:
             abort(404)
-        return exchange.plan_from_saved(saved, library, title=form.title.data or "", first_date=form.date.data)
+        return plans.plan_from_saved(saved, library, title=form.title.data or "", first_date=form.date.data)
     return blank()
 
 
