@@ -245,3 +245,23 @@ def test_closing_a_form_forgets_its_spent_tokens(app, signed_in, client, user):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(UsedSubmitToken)) == 0
         assert db.session.scalar(select(func.count()).select_from(ReflectionResponse)) == 1
+
+
+def test_print_packs_find_the_sessions_open_form_for_the_poster(app, user):
+    session_id = make_session(app, user.id)
+    lookup = app.extensions["reflection_poster"]
+    with app.test_request_context("/", base_url="https://groups.example.org"):
+        assert lookup(session_id) is None
+    make_form(app, user.id, session_id=session_id, title="Opening")
+    closing = make_form(app, user.id, session_id=session_id, title="Closing", opened=False)
+    opening_code, closing_code = form_code(app, closing - 1), form_code(app, closing)
+    with app.test_request_context("/", base_url="https://groups.example.org"):
+        assert lookup(session_id) == (f"https://groups.example.org/r/{opening_code}", opening_code)  # the open one
+    app.config["PUBLIC_BASE_URL"] = "https://reflect.example.org"
+    with app.test_request_context("/"):
+        with app.app_context():
+            from facilitator.reflections import service as reflections
+            from facilitator.clock import utcnow
+
+            reflections.close_now(db.session.get(ReflectionForm, closing - 1), utcnow())
+        assert lookup(session_id) == (f"https://reflect.example.org/r/{closing_code}", closing_code)  # else the newest

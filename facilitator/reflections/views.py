@@ -16,6 +16,21 @@ from .forms import FormSettingsForm, NewReflectionForm, QuestionForm, ScheduleFo
 from .models import ReflectionForm
 
 
+def poster_for_session(session_id: int) -> tuple[str, str] | None:
+    """(address, code) of the session's form for the poster in print packs: the open one, else the newest."""
+    forms = service.forms_for_session(session_id)
+    if not forms:
+        return None
+    now = utcnow()
+    chosen = next((f for f in forms if f.status(now) == "open"), forms[-1])
+    return participant_url(chosen), chosen.code
+
+
+@blueprint.record_once
+def _offer_posters_to_print_packs(state) -> None:  # noqa: ANN001
+    state.app.extensions["reflection_poster"] = poster_for_session  # docs/handouts.md: the packs' hook
+
+
 @blueprint.app_context_processor
 def session_page_helpers() -> dict:
     """For templates/reflections/_session_forms.html, included on the planner's session page."""
