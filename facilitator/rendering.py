@@ -20,6 +20,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 # Only web and mail links survive: no file:, data:, javascript: or relative paths into the app.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+ABSOLUTE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 WRITE_BOX = re.compile(r"<p>\[\[write (\d+)\]\]</p>")
 
 
@@ -34,6 +35,13 @@ def _write_box(match: re.Match) -> str:
     return '<div class="write-box">' + '<div class="write-line"></div>' * lines + "</div>"
 
 
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    """Drop relative hrefs: nh3 lets them through, and a PDF would resolve one against file://."""
+    if attribute == "href" and not ABSOLUTE_LINK.match(value):
+        return None
+    return value
+
+
 def render_markdown(text: str, *, demote_headings: bool = True) -> Markup:
     """Render Markdown to sanitised HTML; `## Heading` becomes h3 so it nests under the page's h2."""
     html = _parser().render(text or "")
@@ -45,10 +53,7 @@ def render_markdown(text: str, *, demote_headings: bool = True) -> Markup:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_absolute_links_only,
     )
     return Markup(WRITE_BOX.sub(_write_box, clean))
 
-
-def plain_text(text: str) -> str:
-    """Markdown reduced to its words, for search and one-line previews."""
-    return re.sub(r"\s+", " ", nh3.clean(_parser().render(text or ""), tags=set())).strip()

@@ -213,8 +213,6 @@ def test_markdown_links_to_file_javascript_and_data_are_dropped_from_pages(app, 
 
 
 @pytest.mark.pdf
-@pytest.mark.xfail(reason="open bug, reported to the printing owner: a relative link left by nh3 "
-                   "(java%09script:...) is resolved against the file:// static folder and printed as a file: link")
 def test_markdown_links_to_file_javascript_and_data_never_reach_a_pdf(app, signed_in, practice):
     fill_text_fields(signed_in, f"/exercises/{practice['exercise_id']}/edit", "/edit", HOSTILE_MARKDOWN,
                      ("steps", "title", "summary", "materials", "source", "licence"))  # fmt: skip
