@@ -215,3 +215,15 @@ def test_rate_limit_counts_per_form_and_address_so_a_shared_wifi_still_works(app
     assert answer(venue, form_code(app, second), {}, **venue_address).status_code == 303
     assert answer(home, form_code(app, first), {}, environ_base={"REMOTE_ADDR": "203.0.113.5"}).status_code == 303
     assert count(app, ReflectionResponse, first) == 4
+
+
+def test_an_answer_of_only_invisible_characters_counts_as_skipped(app, client, user):
+    form_id = make_form(app, user.id)
+    code, ids = form_code(app, form_id), question_ids(app, form_id)
+    sent = {ids["short"]: "\x1b\x00", ids["word"]: "...", ids["scale5"]: "³"}
+    response = answer(client, code, sent)
+    assert response.status_code == 422 and "Pick a number from 1 to 5" in response.text  # "³" is no answer
+    del sent[ids["scale5"]]
+    assert answer(client, code, sent).status_code == 303
+    assert count(app, ReflectionResponse, form_id) == 1
+    assert count(app, ReflectionAnswer, form_id) == 0  # nothing said, nothing counted towards k

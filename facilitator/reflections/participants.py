@@ -25,6 +25,7 @@ TEXT_LIMITS = {"word": 40, "short": 280, "long": 3000}
 WORD_LIMIT = 3  # "one word" allows a short phrase: "let down", "on edge"
 # Control characters other than tab and newline (PostgreSQL also refuses NUL in text).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SCALE_NUMBER = re.compile(r"[0-9]{1,2}")  # ASCII digits only: "³" and "٣" are not answers to a scale
 TOKEN_SALT = "reflections-submit"
 
 
@@ -79,19 +80,24 @@ def read_answers(questions: Iterable[QuestionSpec], fields: Mapping[str, list[st
         if not sent:
             continue
         try:
-            result.values[question.id] = _read_one(question, sent)
+            value = _read_one(question, sent)
         except ValueError as problem:
             result.errors[question.id] = str(problem)
+        else:
+            if value is not None:
+                result.values[question.id] = value
     return result
 
 
-def _read_one(question: QuestionSpec, sent: list[str]) -> tuple[int | None, str]:
+def _read_one(question: QuestionSpec, sent: list[str]) -> tuple[int | None, str] | None:
+    """(number, text) for one question, None when nothing is left to keep; ValueError names a problem."""
     kind = question.type
     if kind in ("scale5", "scale10"):
-        if not sent[0].strip().isdigit() or int(sent[0]) not in question.scale_values:
+        digits = sent[0].strip()
+        if not SCALE_NUMBER.fullmatch(digits) or int(digits) not in question.scale_values:
             low, high = question.scale_values[0], question.scale_values[-1]
             raise ValueError(f"Pick a number from {low} to {high}, or leave it blank.")
-        return int(sent[0]), ""
+        return int(digits), ""
     if kind == "single":
         if sent[0] not in question.choices:
             raise ValueError("Pick one of the choices, or leave it blank.")
@@ -113,7 +119,8 @@ def _read_one(question: QuestionSpec, sent: list[str]) -> tuple[int | None, str]
         text = normalise_word(text)
         if len(text.split()) > WORD_LIMIT:
             raise ValueError("One word, or a few at most, please.")
-    return None, text
+    # Only control characters or punctuation: nothing was said, so nothing is kept (nor counted towards k).
+    return (None, text) if text else None
 
 
 # --- storing a response --------------------------------------------------------------------
