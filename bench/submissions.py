@@ -175,12 +175,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(setup: Setup, target: str, log_path: Path, workers: int) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(setup: Setup, target: str, log_path: Path, workers: int, extra: list[str]) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**setup.env, "FACILITATOR_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "python:facilitator.gunicorn_conf", target],
+            [str(VENV_BIN / "gunicorn"), "-c", "python:facilitator.gunicorn_conf", *extra, target],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -396,7 +396,8 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
         with setup.app.app_context():
             feelings = [word for words in shipped.library().feelings().values() for word in words]
         form_id, code, questions, user_id = setup.make_form("Conference room")
-        process, port = start_gunicorn(setup, "app:app", workdir / f"gunicorn-{kind}.log", workers)
+        extra = ["--max-requests", "0"] if args.keep_workers else []
+        process, port = start_gunicorn(setup, "app:app", workdir / f"gunicorn-{kind}.log", workers, extra)
         try:
             room = conference_room(port, code, questions, feelings, args.phones, args.window, args.threads)
             room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
@@ -409,7 +410,7 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
             ours["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=sustain_id)
         finally:
             stop_gunicorn(process)
-        process, port = start_gunicorn(setup, "bench.submissions:bare_app()", workdir / f"gunicorn-bare-{kind}.log", workers)
+        process, port = start_gunicorn(setup, "bench.submissions:bare_app()", workdir / f"gunicorn-bare-{kind}.log", workers, extra)
         try:
             bare = sustained(port, "/insert", [urllib.parse.urlencode({"text": t}) for t in TEXTS * (args.tokens // 4)],
                              args.clients, args.sustain)  # fmt: skip
@@ -439,6 +440,8 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=40_000, help="most submits one sustained run may send")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn_conf's rule)")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--keep-workers", action="store_true",
+                        help="no worker recycling (--max-requests 0), to tell its cost apart from the rest")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-submissions-"))
     figures = {}
