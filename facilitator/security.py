@@ -1,4 +1,5 @@
-"""Security headers on every response, cookie names, and trust in a reverse proxy's headers.
+"""Security headers on every response, cookie names, trust in a reverse proxy's headers, and
+guards against input the database cannot hold (ids past any column, NUL characters).
 
 A short module rather than Flask-Talisman: its last release is from 2023, and what we need beyond
 the common headers (no-store on participant pages, `__Host-` cookie names, an access-log mark)
