@@ -15,6 +15,7 @@ from flask_limiter.util import get_remote_address
 from .. import support
 from ..clock import today, utcnow
 from ..extensions import csrf, limiter
+from ..logging_setup import keep_client_addresses_out_of_werkzeug_log
 from . import participants, published, service
 from .published import FormSpec
 
@@ -26,13 +27,11 @@ csrf.exempt(blueprint)
 
 @blueprint.record_once
 def _quiet_access_log(_state) -> None:  # noqa: ANN001
-    from ..logging_setup import keep_client_addresses_out_of_werkzeug_log
-
     keep_client_addresses_out_of_werkzeug_log()
 
 
 def submit_limit() -> str:
-    return current_app.config.get("SUBMIT_RATE_LIMIT") or "600 per minute"
+    return current_app.config["SUBMIT_RATE_LIMIT"]
 
 
 def submit_limit_key() -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
@@ -46,14 +45,6 @@ def normalise_code(typed: str) -> str:
 
 def looks_like_code(code: str) -> bool:
     return len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
-
-
-def form_by_code(code: str) -> ReflectionForm | None:
-    """The form a code names, its questions loaded in the same query (a participant needs them all)."""
-    if not looks_like_code(code):
-        return None
-    query = select(ReflectionForm).options(joinedload(ReflectionForm.questions)).where(ReflectionForm.code == code)
-    return db.session.scalars(query).unique().one_or_none()
 
 
 def forms_of(owner_id: int) -> list[ReflectionForm]:

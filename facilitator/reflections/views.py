@@ -195,6 +195,14 @@ def move_question(form_id: int, question_id: int):
     return redirect(url_for("reflections.show", form_id=form_id) + "#questions")
 
 
+def _confirm(reflection: ReflectionForm, heading: str, message: str, button: str):
+    """The page that asks before something is deleted; its button posts back to the same address."""
+    return render_template(
+        "reflections/confirm.html", reflection=reflection, heading=heading, message=message, button=button,
+        cancel=url_for("reflections.show", form_id=reflection.id),
+    )  # fmt: skip
+
+
 @blueprint.route("/<int:form_id>/questions/<int:question_id>/remove", methods=["GET", "POST"])
 def remove_question(form_id: int, question_id: int):
     reflection = own_form(form_id)
@@ -203,12 +211,9 @@ def remove_question(form_id: int, question_id: int):
         service.remove_question(question)
         flash("Question removed, with any answers to it.", "info")
         return redirect(url_for("reflections.show", form_id=form_id) + "#questions")
-    return render_template(
-        "reflections/confirm.html", reflection=reflection, heading="Remove this question?",
-        message=f"“{question.prompt}” will be removed from the form"
-        + (", together with every answer already given to it." if service.has_answers(question) else "."),
-        button="Remove the question", cancel=url_for("reflections.show", form_id=form_id),
-    )  # fmt: skip
+    answered = ", together with every answer already given to it." if service.has_answers(question) else "."
+    return _confirm(reflection, "Remove this question?", f"“{question.prompt}” will be removed from the form{answered}",
+                    "Remove the question")  # fmt: skip
 
 
 # --- deleting -------------------------------------------------------------------------------------
@@ -222,12 +227,9 @@ def delete_answers(form_id: int):
         flash(f"Deleted all answers ({count} responses). The form and its questions are still here.", "info")
         return redirect(url_for("reflections.show", form_id=form_id))
     count = service.response_counts([reflection.id]).get(reflection.id, 0)
-    return render_template(
-        "reflections/confirm.html", reflection=reflection, heading="Delete all answers to this form?",
-        message=f"All {count} responses to “{reflection.title}” will be deleted for good, with their results. "
-        "The form, its questions and its code stay, so it can be used again.",
-        button="Delete all answers", cancel=url_for("reflections.show", form_id=form_id),
-    )  # fmt: skip
+    message = (f"All {count} responses to “{reflection.title}” will be deleted for good, with their results. "
+               "The form, its questions and its code stay, so it can be used again.")  # fmt: skip
+    return _confirm(reflection, "Delete all answers to this form?", message, "Delete all answers")
 
 
 @blueprint.route("/<int:form_id>/delete", methods=["GET", "POST"])
@@ -239,12 +241,8 @@ def delete(form_id: int):
         flash(f"“{title}” and all its answers are deleted.", "info")
         return redirect(url_for("reflections.forms"))
     count = service.response_counts([reflection.id]).get(reflection.id, 0)
-    return render_template(
-        "reflections/confirm.html", reflection=reflection, heading="Delete this form?",
-        message=f"“{reflection.title}”, its questions and all {count} responses will be deleted for good. "
-        "Its code will stop working.",
-        button="Delete the form and its answers", cancel=url_for("reflections.show", form_id=form_id),
-    )  # fmt: skip
+    message = f"“{reflection.title}”, its questions and all {count} responses will be deleted for good. Its code will stop working."
+    return _confirm(reflection, "Delete this form?", message, "Delete the form and its answers")
 
 
 from . import views_results  # noqa: E402,F401  (adds the results, wall and export routes)
