@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import DateTime, event, inspect, select, text
 
+from facilitator.clock import today
 from facilitator.extensions import db
-from facilitator.reflections.models import ReflectionAnswer, ReflectionResponse
+from facilitator.reflections.models import ReflectionAnswer, ReflectionQuestion, ReflectionResponse
 from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, question_ids, token_from
 
 ADDRESS = "203.0.113.77"
@@ -70,18 +71,13 @@ def test_answer_and_response_tables_keep_the_day_but_no_time(app, client, user):
             columns = inspect(db.engine).get_columns(table)
             assert not [c["name"] for c in columns if isinstance(c["type"], DateTime)], table
             assert not {"ip", "address", "user_agent", "cookie", "device", "created_at"} & {c["name"] for c in columns}
-        response = db.session.scalar(select(ReflectionResponse))
-        from facilitator.clock import today
-
-        assert response.day == today()
+        assert db.session.scalar(select(ReflectionResponse)).day == today()
 
 
 def test_unlinked_answers_carry_nothing_that_ties_them_to_each_other(app, client, user):
     form_id = make_form(app, user.id)  # hand-written questions: unlinked unless chosen
     linked_id = make_form(app, user.id, kinds=ALL_KINDS[:1] + ALL_KINDS[4:6])
     with app.app_context():
-        from facilitator.reflections.models import ReflectionQuestion
-
         for question in db.session.scalars(select(ReflectionQuestion).where(ReflectionQuestion.form_id == linked_id)):
             question.linked = question.type != "word"
         db.session.commit()

@@ -7,9 +7,17 @@ from datetime import date
 from flask import render_template_string
 from sqlalchemy import func, select
 
+from facilitator.clock import utcnow
 from facilitator.extensions import db
 from facilitator.planner.models import GroupSession
-from facilitator.reflections.models import ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse
+from facilitator.reflections import service
+from facilitator.reflections.models import (
+    ReflectionAnswer,
+    ReflectionForm,
+    ReflectionQuestion,
+    ReflectionResponse,
+    UsedSubmitToken,
+)
 from tests.conftest import sign_in
 from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, question_ids
 
@@ -235,8 +243,6 @@ def test_participants_see_a_reworded_question_at_once(app, signed_in, client, us
 
 
 def test_closing_a_form_forgets_its_spent_tokens(app, signed_in, client, user):
-    from facilitator.reflections.models import UsedSubmitToken
-
     form_id = make_form(app, user.id)
     answer(client, form_code(app, form_id), {})
     with app.app_context():
@@ -252,16 +258,11 @@ def test_print_packs_find_the_sessions_open_form_for_the_poster(app, user):
     lookup = app.extensions["reflection_poster"]
     with app.test_request_context("/", base_url="https://groups.example.org"):
         assert lookup(session_id) is None
-    make_form(app, user.id, session_id=session_id, title="Opening")
+    opening = make_form(app, user.id, session_id=session_id, title="Opening")
     closing = make_form(app, user.id, session_id=session_id, title="Closing", opened=False)
-    opening_code, closing_code = form_code(app, closing - 1), form_code(app, closing)
+    opening_code, closing_code = form_code(app, opening), form_code(app, closing)
     with app.test_request_context("/", base_url="https://groups.example.org"):
         assert lookup(session_id) == (f"https://groups.example.org/r/{opening_code}", opening_code)  # the open one
-    app.config["PUBLIC_BASE_URL"] = "https://reflect.example.org"
-    with app.test_request_context("/"):
-        with app.app_context():
-            from facilitator.reflections import service as reflections
-            from facilitator.clock import utcnow
-
-            reflections.close_now(db.session.get(ReflectionForm, closing - 1), utcnow())
+        service.close_now(db.session.get(ReflectionForm, opening), utcnow())
+        app.config["PUBLIC_BASE_URL"] = "https://reflect.example.org"
         assert lookup(session_id) == (f"https://reflect.example.org/r/{closing_code}", closing_code)  # else the newest

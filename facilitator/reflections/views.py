@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from .. import qr, shipped
 from ..clock import utcnow
-from . import public, published, service
+from . import public, published, results, service
 from .blueprint import blueprint, own_form, own_question, own_session_or_none, own_sessions, participant_url
 from .forms import FormSettingsForm, NewReflectionForm, QuestionForm, ScheduleForm, session_choices
 from .models import ReflectionForm
@@ -47,7 +47,7 @@ def local_time(moment) -> str:  # noqa: ANN001
 def forms_list():
     forms = service.forms_of(current_user.id)
     counts = service.response_counts([f.id for f in forms])
-    return render_template("reflections/index.html", forms=forms, counts=counts, now=utcnow())
+    return render_template("reflections/index.html", forms=forms, counts=counts, now=utcnow(), k=results.min_answers())
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
