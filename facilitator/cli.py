@@ -56,7 +56,7 @@ def library_check(path: str | None) -> None:
 def library_sync() -> None:
     """Load the shipped exercises into the database; safe to run again and again."""
     root = current_app.config["LIBRARY_PATH"]
-    library, problems = shipped.load(root)
+    library, problems = shipped.load(root, fresh=True)
     for problem in problems:
         click.echo(f"skipped: {problem}", err=True)
     report = sync_library(library, shipped.exercise_texts(root))

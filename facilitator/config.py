@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX_HOPS": 0,  # number of trusted reverse proxies in front of the app
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "PDF_CACHE_DIR": "",  # empty: <instance>/pdf-cache
-    "SUBMIT_RATE_LIMIT": "30 per minute",
+    "SUBMIT_RATE_LIMIT": "300 per minute",  # per form and address: a whole room may share one Wi-Fi
     "LOGIN_RATE_LIMIT": "10 per minute",
     "SUPPORT_RESOURCES": [],  # empty: the documented defaults in facilitator/support.py
     "SQLITE_BUSY_TIMEOUT_MS": 10000,

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: bda16db08c9d
+Revision ID: ba35ce48d600
 Revises: 
-Create Date: 2026-11-24 08:09:43.518127
+Create Date: 2026-11-24 08:56:54.822253
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'bda16db08c9d'
+revision = 'ba35ce48d600'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -180,6 +180,7 @@ def upgrade():
     sa.Column('low', sa.String(length=60), nullable=False),
     sa.Column('high', sa.String(length=60), nullable=False),
     sa.Column('choices', sa.JSON(), nullable=False),
+    sa.Column('vocabulary', sa.JSON(), nullable=False),
     sa.Column('linked', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['form_id'], ['reflection_forms.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
