@@ -69,7 +69,8 @@ def clean_text(text: str) -> str:
 
 def normalise_word(text: str) -> str:
     """One-word answers are counted together: case, spacing and end punctuation do not matter."""
-    return " ".join(clean_text(text).split()).strip(".,;:!?\"'()").lower()
+    # Strip edge punctuation and spaces together, so "\" 0" and "0" count as one word.
+    return " ".join(clean_text(text).split()).strip(".,;:!?\"'() ").lower()
 
 
 def read_answers(questions: Iterable[QuestionSpec], fields: Mapping[str, list[str]]) -> ReadAnswers:
