@@ -82,9 +82,11 @@ worker_class = "sync"
 # the measured figure); 120 s leaves room on a slow, busy machine before a worker is killed.
 timeout = int(os.environ.get("FACILITATOR_WORKER_TIMEOUT", "120"))
 graceful_timeout = 30
-# WeasyPrint's memory grows with large documents; recycling workers now and then returns it.
-max_requests = 1000
-max_requests_jitter = 100
+# WeasyPrint's memory grows with large documents; recycling workers now and then returns it. A
+# restart costs a worker about a second of re-importing, so it must not fall inside a room's rush
+# (3,000 phones make ~6,000 requests): 10,000 per worker, spread so they never restart together.
+max_requests = 10000
+max_requests_jitter = 2000
 # Off: create_app opens the database engine, and connections made before fork must not be shared
 # by workers. Off also lets `kill -HUP` load new code after an upgrade.
 preload_app = False

@@ -149,3 +149,13 @@ def test_disabling_an_unknown_username_is_not_found(app, signed_in, user):
     assert signed_in.post("/admin/facilitators/nobody/disable").status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_only_admins_see_the_link_to_manage_facilitators(app, client, user, other_user):
+    from tests.conftest import sign_in
+
+    admin_page = sign_in(client, user).get("/sessions/")
+    assert 'href="/admin/facilitators"' in admin_page.text
+    colleague = sign_in(app.test_client(), other_user).get("/sessions/")
+    assert colleague.status_code == 200
+    assert 'href="/admin/facilitators"' not in colleague.text

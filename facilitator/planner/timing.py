@@ -61,7 +61,7 @@ def schedule(start_time: str, items: Sequence[Timed]) -> list[Slot]:
         gap = None
         if item.pin:
             pinned = parse_clock(item.pin)
-            if pinned < clock - 12 * 60:  # a pin after midnight in a late session
+            while pinned < clock - 12 * 60:  # a pin after midnight in a late (or very long) agenda
                 pinned += 24 * 60
             gap = pinned - clock
             clock = pinned
