@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app app
 PYTEST := $(BIN)/python -m pytest
 POSTGRES_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 
-.PHONY: run serve install install-test system-deps system-deps-test migrate library test test-fast test-sqlite test-postgres check bench clean
+.PHONY: run serve install install-test system-deps system-deps-test migrate library test test-fast test-postgres check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ test-fast: install-test
 
 test-postgres: install-test
 	FACILITATOR_TEST_DB=postgresql FACILITATOR_TEST_POSTGRES_URL=$(POSTGRES_URL) $(PYTEST) -q
+
+# The published figures, each a ratio against a baseline measured in the same run (docs name them).
+bench: system-deps-test install-test
+	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/handouts.py
+	$(BIN)/python bench/submissions.py
+	$(BIN)/python bench/backup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
