@@ -35,7 +35,8 @@ class AnonymousAccessLogger(Logger):
     def atoms(self, resp, req, environ, request_time):  # noqa: ANN001, ANN201
         atoms = super().atoms(resp, req, environ, request_time)
         if not environ.get(LOG_CLIENT_ADDRESS):
-            atoms.update({"h": "-", "f": "-", "a": "-"})
+            # The day stays (for reading a log), the time of day goes: it would say who answered when.
+            atoms.update({"h": "-", "f": "-", "a": "-", "t": atoms["t"].split(":", 1)[0] + "]"})
             atoms.update({key: "-" for key in atoms if key.endswith("}i") or key.endswith("}e")})
         return atoms
 

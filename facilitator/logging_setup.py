@@ -5,7 +5,8 @@ Participants reach the app through it in development and in the browser tests, a
 with an address and a time beside the form's address says who answered when. Under gunicorn the
 same promise is kept by the access logger in gunicorn_conf.py (see facilitator/security.py).
 
-The filter blanks the address of every line: the development server needs no addresses at all.
+The filter blanks the address of every line and cuts its time to the day: the development server
+needs neither, and "the day, not the time" is what participants are promised (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ import re
 
 # "127.0.0.1 - - [date] ..." or "::1 - - [...]": everything before the first " - - [".
 ADDRESS_PREFIX = re.compile(r"^\S+(?= - - \[)")
+# "[24/Nov/2026 09:27:23]" -> "[24/Nov/2026]"
+TIME_OF_DAY = re.compile(r"^(\S+ - - \[[^\]\s]+) [^\]]*\]")
 
 
 class BlankClientAddress(logging.Filter):
-    """Replace the client address at the start of a werkzeug log line with "-"."""
+    """Replace the client address at the start of a werkzeug log line with "-", and its time with the day."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = ADDRESS_PREFIX.sub("-", record.msg, count=1)
+            record.msg = TIME_OF_DAY.sub(r"\1]", ADDRESS_PREFIX.sub("-", record.msg, count=1), count=1)
         return True
 
 

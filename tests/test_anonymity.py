@@ -133,6 +133,7 @@ def test_werkzeug_access_log_of_participant_pages_has_no_client_address(app, liv
     assert any(f"POST /r/{code}" in line for line in lines), lines
     for line in lines:
         assert "127.0.0.1" not in line and "ZZPhone" not in line and "cookie-zz" not in line, line
+        assert not re.search(r"\d\d:\d\d:\d\d", line), f"the time of day is in the log: {line}"
 
 
 def test_sqlite_writers_take_the_lock_before_writing(app, client, user):
@@ -218,5 +219,6 @@ def test_gunicorn_access_log_of_a_submit_has_no_address_or_user_agent(app, user,
     for line in lines:
         assert line.startswith("- ")
         assert "127.0.0.1" not in line and "ZZPhone" not in line and "cookie-zz" not in line
+        assert not re.search(r"\d\d:\d\d:\d\d", line), f"the time of day is in the log: {line}"
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(ReflectionResponse)) == 1
