@@ -227,3 +227,15 @@ def test_an_answer_of_only_invisible_characters_counts_as_skipped(app, client, u
     assert answer(client, code, sent).status_code == 303
     assert count(app, ReflectionResponse, form_id) == 1
     assert count(app, ReflectionAnswer, form_id) == 0  # nothing said, nothing counted towards k
+
+
+def test_the_poster_address_typed_in_lower_case_or_with_a_space_finds_the_form(app, client, user):
+    from tests.reflections_helpers import form_code, make_form
+
+    code = form_code(app, make_form(app, user.id))
+    for typed in (code.lower(), f"{code[:3]} {code[3:]}", f"{code[:3]}-{code[3:].lower()}"):
+        response = client.get(f"/r/{typed}")
+        assert response.status_code == 301
+        assert response.location.endswith(f"/r/{code}")
+    assert client.get("/r/nonsense-code").status_code == 404
+

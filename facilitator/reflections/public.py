@@ -110,6 +110,10 @@ def blank_form_page(form: FormSpec, token: str) -> str:
 
 @blueprint.get("/r/<code>")
 def form(code: str):
+    canonical = service.normalise_code(code)
+    if canonical != code and service.looks_like_code(canonical):
+        # The address typed from the poster in lower case, or with the space or a dash: same form.
+        return redirect(url_for("reflections_public.form", code=canonical), 301)
     found = _form_or_page(code)
     if not isinstance(found, FormSpec):
         return found
