@@ -266,3 +266,15 @@ def test_print_packs_find_the_sessions_open_form_for_the_poster(app, user):
         service.close_now(db.session.get(ReflectionForm, opening), utcnow())
         app.config["PUBLIC_BASE_URL"] = "https://reflect.example.org"
         assert lookup(session_id) == (f"https://reflect.example.org/r/{closing_code}", closing_code)  # else the newest
+
+
+def test_a_form_page_warns_when_phones_cannot_reach_its_address(app, signed_in, user):
+    from tests.reflections_helpers import make_form
+
+    form_id = make_form(app, user.id)
+    local = signed_in.get(f"/reflections/{form_id}")
+    assert "phones in the room cannot open it" in local.text
+    app.config["PUBLIC_BASE_URL"] = "https://groups.example.org"
+    public = signed_in.get(f"/reflections/{form_id}")
+    assert "https://groups.example.org/r/" in public.text
+    assert "phones in the room cannot open it" not in public.text

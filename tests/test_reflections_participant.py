@@ -192,7 +192,7 @@ def test_the_note_says_what_is_kept_and_who_sees_it(app, client, make_user):
     app.config["MIN_RESPONSES"] = 4
     page = client.get(f"/r/{form_code(app, make_form(app, facilitator.id))}").text
     assert "Anonymous." in page and "Every question is optional" in page
-    assert "Sam, only grouped with other people’s answers" in page
+    assert "Sam, without your name" in page
     assert "at least 4 people" in page
     assert "s.login-7" not in page  # the sign-in name is never shown
 

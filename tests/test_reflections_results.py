@@ -199,3 +199,15 @@ def test_programme_trend_shows_the_closing_scale_and_feeling_words_week_by_week(
     assert "Week 1: 2; Week 2: 4; Week 3: too few answers" in text  # distinct feeling words
     assert "asked at the closing" in text
     assert "<td>fewer than 3</td>" in text
+
+
+def test_results_say_how_many_answers_wait_for_a_batch_without_saying_which(app, signed_in, client, user):
+    from tests.reflections_helpers import answer, form_code, make_form, question_ids
+
+    form_id = make_form(app, user.id)
+    code, ids = form_code(app, form_id), question_ids(app, form_id)
+    for word in ("calm", "tired"):
+        answer(client, code, {ids["word"]: word})
+    page = signed_in.get(f"/reflections/{form_id}/results").text
+    assert "2 more answers are waiting for a batch" in page
+    assert "calm" not in page and "tired" not in page

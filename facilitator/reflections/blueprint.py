@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -47,6 +49,12 @@ def own_session_or_none(session_id: int | None) -> GroupSession | None:
     if session_id is None:
         return None
     return owned_or_404(GroupSession, session_id, current_user.id)
+
+
+def reachable_only_here(url: str) -> bool:
+    """True for an address only this computer can open (a phone in the room cannot)."""
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def participant_url(form: ReflectionForm) -> str:

@@ -106,6 +106,7 @@ class FormResults:
     session_date: str
     k: int
     questions: tuple[QuestionResult, ...] = field(default_factory=tuple)
+    waiting: int = 0  # answers not yet released, across the whole form (never per question)
 
     @property
     def anything_shown(self) -> bool:
@@ -157,9 +158,12 @@ def form_results(form: ReflectionForm, k: int, *, text_limit: int = TEXTS_ON_PAG
             results.append(_texts(question, count, text_limit, wall))
         else:
             results.append(_counted(question, count, tallies[question.id]))
+    waiting = db.session.scalar(
+        select(func.count()).where(ReflectionAnswer.form_id == form.id, ReflectionAnswer.released.is_(False))
+    )
     session = form.session
     return FormResults(
-        form_id=form.id, title=form.title, k=k, questions=tuple(results),
+        form_id=form.id, title=form.title, k=k, questions=tuple(results), waiting=waiting or 0,
         session_title=session.title if session else "",
         session_date=session.date.strftime("%-d %B %Y") if session and session.date else "",
     )  # fmt: skip

@@ -11,7 +11,9 @@ from flask_login import current_user
 from .. import qr, shipped
 from ..clock import utcnow
 from . import public, published, results, service
-from .blueprint import blueprint, own_form, own_question, own_session_or_none, own_sessions, participant_url
+from .blueprint import (
+    blueprint, own_form, own_question, own_session_or_none, own_sessions, participant_url, reachable_only_here,
+)  # fmt: skip
 from .forms import FormSettingsForm, NewReflectionForm, QuestionForm, ScheduleForm, session_choices
 from .models import ReflectionForm
 
@@ -34,7 +36,10 @@ def _offer_posters_to_print_packs(state) -> None:  # noqa: ANN001
 @blueprint.app_context_processor
 def session_page_helpers() -> dict:
     """For templates/reflections/_session_forms.html, included on the planner's session page."""
-    return {"reflection_forms_for": service.forms_for_session, "reflection_now": utcnow}
+    return {
+        "reflection_forms_for": service.forms_for_session, "reflection_now": utcnow,
+        "reachable_only_here": reachable_only_here,
+    }  # fmt: skip
 
 
 @blueprint.app_template_filter("local_time")
