@@ -421,7 +421,7 @@ def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None
         check.add("section 'Steps'", "has no steps; begin each with a bold title ending in its minutes: 1. **Settle in (3 min).**")
     total = sum(s.minutes for s in steps)
     if steps and minutes is not None and total != minutes:
-        check.add("section 'Steps'", f"add up to {total} minutes but minutes.default is {minutes}")
+        check.add("section 'Steps'", f"the steps add up to {total} minutes, but the exercise lasts {minutes} (minutes.default)")
 
     if check.problems:
         raise LibraryError(check.problems)

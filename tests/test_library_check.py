@@ -101,7 +101,7 @@ def test_steps_that_do_not_add_up(runner, library_dir):
     path.write_text(GOOD_EXERCISE.format(slug="quiet").replace("(3 min)", "(4 min)"))
     code, output = check(runner, library_dir)
     assert code == 1
-    assert f"{path}: section 'Steps': add up to 6 minutes but minutes.default is 5" in output
+    assert f"{path}: section 'Steps': the steps add up to 6 minutes, but the exercise lasts 5 (minutes.default)" in output
 
 
 def test_missing_section(runner, library_dir):

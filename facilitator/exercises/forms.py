@@ -59,7 +59,10 @@ class ExerciseForm(FlaskForm):
         "Steps", validators=[Length(max=20000)],
         description="A numbered list; each step starts with a bold title ending in its minutes: 1. **Settle in (3 min).**",
     )  # fmt: skip
-    facilitator_script = TextAreaField("Facilitator script", validators=[Length(max=20000)])
+    facilitator_script = TextAreaField(
+        "Facilitator script", validators=[Length(max=20000)],
+        description="The words for the key moments: introducing it, inviting the first share, closing it.",
+    )  # fmt: skip
     debrief = TextAreaField("Debrief questions", validators=[Length(max=5000)])
     safety = TextAreaField("Safety notes", validators=[Length(max=10000)])
     variations = TextAreaField("Variations", validators=[Optional(), Length(max=10000)])
