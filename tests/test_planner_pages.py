@@ -261,3 +261,36 @@ def test_run_mode_is_a_readable_page_that_needs_nothing_more_from_the_network(ap
     assert len(scripts) == 1 and "js/runmode.js" in scripts[0]
     source = (Path(app.static_folder) / "js" / "runmode.js").read_text(encoding="utf-8")
     assert "fetch(" not in source and "XMLHttpRequest" not in source
+
+
+def test_facilitator_removes_an_item_by_mistake_and_puts_it_back_in_its_place(app, synced, signed_in, user):
+    from sqlalchemy import select
+
+    from facilitator.extensions import db
+    from facilitator.models import Exercise
+    from facilitator.planner import service
+    from facilitator.planner.models import GroupSession
+
+    with app.app_context():
+        session = GroupSession(owner_id=user.id, title="Tuesday", target_minutes=60, start_time="19:00")
+        db.session.add(session)
+        db.session.commit()
+        exercise = db.session.scalar(select(Exercise).where(Exercise.slug == "closing-one-word"))
+        service.add_break(session, 10, "Tea")
+        item = service.add_exercise(session, exercise, minutes=6, note="Keep it brisk")
+        service.add_block(session, "Housekeeping", 5)
+        session_id, item_id = session.id, item.id
+    removed = signed_in.post(f"/sessions/{session_id}/items/{item_id}/remove")
+    assert removed.status_code == 302
+    page = signed_in.get(f"/sessions/{session_id}").text
+    assert "Put it back" in page
+    put_back = signed_in.post(f"/sessions/{session_id}/items/put-back", follow_redirects=True)
+    assert "is back in its place" in put_back.text
+    with app.app_context():
+        items = db.session.get(GroupSession, session_id).items
+        assert [(i.kind, i.minutes, i.note) for i in items] == [
+            ("break", 10, ""), ("exercise", 6, "Keep it brisk"), ("block", 5, ""),
+        ]  # fmt: skip
+    assert "Put it back" not in signed_in.get(f"/sessions/{session_id}").text
+    again = signed_in.post(f"/sessions/{session_id}/items/put-back", follow_redirects=True)
+    assert "There is nothing to put back." in again.text

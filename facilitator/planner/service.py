@@ -247,12 +247,37 @@ def reorder_items(session: GroupSession, item_ids: Sequence[int]) -> None:
     db.session.commit()
 
 
-def remove_item(item: AgendaItem) -> None:
+def remove_item(item: AgendaItem) -> dict:
+    """Remove an item; return it as plain data, so that put_back_item can undo the removal."""
     session = item.session
+    removed = {
+        "session_id": session.id, "position": session.items.index(item), "kind": item.kind,
+        "exercise_id": item.exercise_id, "title": item.title, "minutes": item.minutes, "note": item.note, "pin": item.pin,
+    }  # fmt: skip
     session.items.remove(item)
     db.session.delete(item)
     _renumber(session, list(session.items))
     db.session.commit()
+    return removed
+
+
+def put_back_item(session: GroupSession, removed: dict) -> AgendaItem:
+    """Undo remove_item: the item returns to its place with its minutes, note and pin."""
+    exercise = db.session.get(Exercise, removed["exercise_id"]) if removed.get("exercise_id") else None
+    if removed.get("kind") == "exercise" and exercise is None:
+        raise PlannerError("agenda", "That exercise is no longer in the library, so it cannot be put back.")
+    if len(session.items) >= MAX_ITEMS:
+        raise PlannerError("agenda", f"An agenda holds at most {MAX_ITEMS} items.")
+    item = AgendaItem(
+        kind=removed["kind"], exercise=exercise, title=removed.get("title", ""), minutes=int(removed["minutes"]),
+        note=removed.get("note", ""), pin=removed.get("pin", ""),
+    )  # fmt: skip
+    items = list(session.items)
+    items.insert(max(0, min(int(removed.get("position", len(items))), len(items))), item)
+    session.items.append(item)
+    _renumber(session, items)
+    db.session.commit()
+    return item
 
 
 def dismiss_warning(session: GroupSession, key: str) -> None:

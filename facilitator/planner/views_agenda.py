@@ -7,6 +7,7 @@ agenda fragment the view renders instead of redirecting.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_login import current_user
 from .. import shipped
 from ..exercises.service import ExerciseFilters, browse_exercises, can_view
@@ -165,8 +166,29 @@ def remove_item(session_id: int, item_id: int):
     session = own_session(session_id)
     item = own_item(session, item_id)
     title = item.exercise.title if item.exercise else item.title
-    service.remove_item(item)
+    # Kept in the signed session cookie, so "Put it back" can undo exactly this removal.
+    cookie_session["removed_item"] = {**service.remove_item(item), "label": title}
     return back_to_agenda(session, f"Removed “{title}”.")
+
+
+@blueprint.post("/sessions/<int:session_id>/items/put-back")
+def put_back_item(session_id: int):
+    session = own_session(session_id)
+    removed = cookie_session.get("removed_item")
+    if not removed or removed.get("session_id") != session.id:
+        return back_to_agenda(session, "There is nothing to put back.")
+    try:
+        service.put_back_item(session, removed)
+    except PlannerError as problem:
+        return back_to_agenda(session, problem.message)
+    cookie_session.pop("removed_item", None)
+    return back_to_agenda(session, f"“{removed.get('label', 'The item')}” is back in its place.")
+
+
+@blueprint.app_context_processor
+def last_removed_item() -> dict:
+    """The item this browser removed last, for the "Put it back" button on its session page."""
+    return {"removed_item": cookie_session.get("removed_item")}
 
 
 @blueprint.post("/sessions/<int:session_id>/warnings")
