@@ -6,7 +6,7 @@ agenda fragment the view renders instead of redirecting.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, has_request_context, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user
 from .. import shipped
@@ -187,8 +187,10 @@ def put_back_item(session_id: int):
 
 @blueprint.app_context_processor
 def last_removed_item() -> dict:
-    """The item this browser removed last, for the "Put it back" button on its session page."""
-    return {"removed_item": cookie_session.get("removed_item")}
+    """The item this browser removed last, for the "Put it back" button on its session page.
+
+    PDFs and commands render templates with no request, and so no browser session, at all."""
+    return {"removed_item": cookie_session.get("removed_item") if has_request_context() else None}
 
 
 @blueprint.post("/sessions/<int:session_id>/warnings")
