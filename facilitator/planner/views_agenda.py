@@ -168,7 +168,7 @@ def remove_item(session_id: int, item_id: int):
     title = item.exercise.title if item.exercise else item.title
     # Kept in the signed session cookie, so "Put it back" can undo exactly this removal.
     cookie_session["removed_item"] = {**service.remove_item(item), "label": title}
-    return back_to_agenda(session, f"Removed “{title}”.")
+    return back_to_agenda(session)  # the agenda itself says what was removed, beside "Put it back"
 
 
 @blueprint.post("/sessions/<int:session_id>/items/put-back")
