@@ -370,17 +370,23 @@ def _yaml_reason(error: yaml.YAMLError) -> str:
     return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else problem
 
 
-def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None) -> Exercise:
-    """Parse one exercise file's text; raise LibraryError listing every problem."""
-    check = _Checker(path)
+def _front_matter_mapping(text: str, path: Path | str) -> tuple[dict, str]:
+    """The front matter as a mapping and the Markdown body; LibraryError when either is malformed."""
     try:
         meta, body = split_front_matter(text)
     except yaml.YAMLError as error:
-        raise LibraryError([Problem(str(path), "front matter", f"is not valid YAML: {_yaml_reason(error)}")])
+        raise LibraryError([Problem(str(path), "front matter", f"is not valid YAML: {_yaml_reason(error)}")]) from None
     except ValueError as error:
-        raise LibraryError([Problem(str(path), "front matter", str(error))])
+        raise LibraryError([Problem(str(path), "front matter", str(error))]) from None
     if not isinstance(meta, dict):
         raise LibraryError([Problem(str(path), "front matter", "must be a YAML mapping of field: value")])
+    return meta, body
+
+
+def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None) -> Exercise:
+    """Parse one exercise file's text; raise LibraryError listing every problem."""
+    check = _Checker(path)
+    meta, body = _front_matter_mapping(text, path)
 
     slug = check.slug(meta, expected_slug)
     title = check.text(meta, "title", max_length=MAX_TITLE)
@@ -476,14 +482,7 @@ def _check_write_markers(markdown: str, check: _Checker) -> None:
 
 def parse_handout(text: str, path: Path | str, expected_slug: str | None = None) -> Handout:
     check = _Checker(path)
-    try:
-        meta, body = split_front_matter(text)
-    except yaml.YAMLError as error:
-        raise LibraryError([Problem(str(path), "front matter", f"is not valid YAML: {_yaml_reason(error)}")])
-    except ValueError as error:
-        raise LibraryError([Problem(str(path), "front matter", str(error))])
-    if not isinstance(meta, dict):
-        raise LibraryError([Problem(str(path), "front matter", "must be a YAML mapping of field: value")])
+    meta, body = _front_matter_mapping(text, path)
     slug = check.slug(meta, expected_slug)
     title = check.text(meta, "title", max_length=MAX_TITLE)
     kind = check.choice(meta, "kind", HANDOUT_KINDS)
