@@ -50,35 +50,28 @@ def show(exercise_id: int):
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def new():
-    form = ExerciseForm()
-    if form.validate_on_submit():
-        try:
-            exercise = service.save_custom_exercise(current_user.id, *form.meta_and_sections())
-        except LibraryError as error:
-            db.session.rollback()
-            form.show_problems(error.problems)
-        else:
-            flash("Your exercise is saved. Only you can see it.", "success")
-            return redirect(url_for("exercises.show", exercise_id=exercise.id))
-    status = 422 if form.errors else 200
-    return render_template("exercises/edit.html", form=form, exercise=None), status
+    return _edit_page(None, "Your exercise is saved. Only you can see it.")
 
 
 @blueprint.route("/<int:exercise_id>/edit", methods=["GET", "POST"])
 def edit(exercise_id: int):
-    exercise = owned_or_404(Exercise, exercise_id, current_user.id)
+    return _edit_page(owned_or_404(Exercise, exercise_id, current_user.id), "Your changes are saved.")
+
+
+def _edit_page(exercise: Exercise | None, saved_message: str):
+    """The write-or-edit form: validated by the library's own parser, nothing stored when it fails."""
     form = ExerciseForm()
-    if request.method == "GET":
+    if request.method == "GET" and exercise is not None:
         form.fill_from(exercise)
     elif form.validate_on_submit():
         try:
-            service.save_custom_exercise(current_user.id, *form.meta_and_sections(), exercise=exercise)
+            saved = service.save_custom_exercise(current_user.id, *form.meta_and_sections(), exercise=exercise)
         except LibraryError as error:
             db.session.rollback()
             form.show_problems(error.problems)
         else:
-            flash("Your changes are saved.", "success")
-            return redirect(url_for("exercises.show", exercise_id=exercise.id))
+            flash(saved_message, "success")
+            return redirect(url_for("exercises.show", exercise_id=saved.id))
     status = 422 if form.errors else 200
     return render_template("exercises/edit.html", form=form, exercise=exercise), status
 

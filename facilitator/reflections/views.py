@@ -154,37 +154,32 @@ def close_form(form_id: int):
 
 @blueprint.route("/<int:form_id>/questions/new", methods=["GET", "POST"])
 def new_question(form_id: int):
-    reflection = own_form(form_id)
-    form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            service.add_question(reflection, form.fields(), shipped.library().feelings())
-        except service.QuestionError as problem:
-            getattr(form, problem.field).errors.append(str(problem))
-        else:
-            flash("Question added.", "success")
-            return redirect(url_for("reflections.show", form_id=form_id) + "#questions")
-    return render_template("reflections/question.html", reflection=reflection, form=form, question=None), (
-        422 if form.errors else 200
-    )
+    return _question_page(own_form(form_id), None)
 
 
 @blueprint.route("/<int:form_id>/questions/<int:question_id>", methods=["GET", "POST"])
 def edit_question(form_id: int, question_id: int):
     reflection = own_form(form_id)
-    question = own_question(reflection, question_id)
+    return _question_page(reflection, own_question(reflection, question_id))
+
+
+def _question_page(reflection, question):  # noqa: ANN001
+    """Add a question (question is None) or edit one; a problem is shown beside its field."""
     form = QuestionForm()
-    if request.method == "GET":
+    if request.method == "GET" and question is not None:
         form.fill_from(question)
     elif form.validate_on_submit():
         try:
-            service.update_question(question, form.fields(), shipped.library().feelings())
+            if question is None:
+                service.add_question(reflection, form.fields(), shipped.library().feelings())
+            else:
+                service.update_question(question, form.fields(), shipped.library().feelings())
         except service.QuestionError as problem:
             getattr(form, problem.field).errors.append(str(problem))
         else:
-            flash("Question saved.", "success")
-            return redirect(url_for("reflections.show", form_id=form_id) + "#questions")
-    answered = service.has_answers(question)
+            flash("Question added." if question is None else "Question saved.", "success")
+            return redirect(url_for("reflections.show", form_id=reflection.id) + "#questions")
+    answered = question is not None and service.has_answers(question)
     return render_template(
         "reflections/question.html", reflection=reflection, form=form, question=question, answered=answered
     ), 422 if form.errors else 200
