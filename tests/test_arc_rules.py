@@ -32,6 +32,15 @@ GROUNDING = exercise("feet-and-breath", grounding=True, minutes=5)
 HIGH = exercise("story-of-shame", intensity="high", minutes=30)
 HIGH_2 = exercise("letter-to-father", intensity="high", minutes=30)
 MEDIUM = exercise("feelings-wheel", intensity="medium", minutes=40)
+COUPLES = exercise("listening-walk", format="couples", minutes=30)
+FOR_COUPLES = dict(exercise("hands-together", format="pairs", minutes=30), audience=("couples",))
+ENDING_SHORT = exercise("goodbye-round", stage="closing", minutes=15)
+ENDING_LONG = exercise("keeping-it-going", stage="closing", minutes=30)
+MEN = {"group_size": 8, "audience": "men"}
+COUPLES_EVENING = {"group_size": 12, "audience": "couples"}
+WEEK_3_OF_6 = {"week": 3, "weeks": 6}
+WEEK_5_OF_6 = {"week": 5, "weeks": 6}
+WEEK_6_OF_6 = {"week": 6, "weeks": 6}
 
 
 def agenda(*entries, start=19 * 60) -> list[ArcItem]:
@@ -69,18 +78,54 @@ CASES = [
     ("format-group-size", "group size not known", agenda(CHECK_IN, exercise("triads", format="triads", group=(3, 18)), CLOSING), None, False, False),
     ("high-back-to-back", "two high in a row", agenda(CHECK_IN, HIGH, HIGH_2, GROUNDING, CLOSING), None, False, True),
     ("high-back-to-back", "a grounding between them", agenda(CHECK_IN, HIGH, GROUNDING, HIGH_2, GROUNDING, CLOSING), None, False, False),
+    ("couples-exercise-in-mens-group", "a couples exercise in a men's group", agenda(CHECK_IN, COUPLES, CLOSING), MEN, False, True),
+    ("couples-exercise-in-mens-group", "an exercise written only for couples", agenda(CHECK_IN, FOR_COUPLES, CLOSING), MEN, False, True),
+    ("couples-exercise-in-mens-group", "the same exercise at a couples' evening", agenda(CHECK_IN, COUPLES, CLOSING), COUPLES_EVENING, False, False),
+    ("couples-exercise-in-mens-group", "a pairs exercise in a men's group", agenda(CHECK_IN, exercise("pairs", format="pairs"), CLOSING), MEN, False, False),
+    ("high-without-break", "high in 90 minutes with no break", agenda(CHECK_IN, HIGH, MEDIUM, GROUNDING, CLOSING), None, False, True),
+    ("high-without-break", "a break before the high exercise", agenda(CHECK_IN, MEDIUM, pause(5), HIGH, GROUNDING, CLOSING), None, False, False),
+    ("high-without-break", "high in a 75-minute session", agenda(CHECK_IN, HIGH, exercise("talk", minutes=20), GROUNDING, CLOSING), None, False, False),
+    ("high-without-break", "no high in a long session", agenda(CHECK_IN, MEDIUM, MEDIUM, CLOSING), None, False, False),
+    ("short-ending", "last week gives 15 of 90 minutes to ending", agenda(CHECK_IN, MEDIUM, pause(), exercise("new-skill", minutes=15), ENDING_SHORT), WEEK_6_OF_6, False, True),
+    ("short-ending", "last week gives 30 of 90 minutes to ending", agenda(CHECK_IN, MEDIUM, pause(), ENDING_LONG), WEEK_6_OF_6, False, False),
+    ("short-ending", "the same short ending in week 5", agenda(CHECK_IN, MEDIUM, pause(), exercise("new-skill", minutes=15), ENDING_SHORT), WEEK_5_OF_6, False, False),
+    ("short-ending", "a one-off session is not a programme's last", agenda(CHECK_IN, MEDIUM, pause(), exercise("new-skill", minutes=15), ENDING_SHORT), None, False, False),
+    ("high-in-first-half", "high in week 3 of 6", agenda(CHECK_IN, HIGH, GROUNDING, CLOSING), WEEK_3_OF_6, False, True),
+    ("high-in-first-half", "high in week 2 of 5", agenda(CHECK_IN, HIGH, GROUNDING, CLOSING), {"week": 2, "weeks": 5}, False, True),
+    ("high-in-first-half", "high in week 4 of 6", agenda(CHECK_IN, HIGH, GROUNDING, CLOSING), {"week": 4, "weeks": 6}, False, False),
+    ("high-in-first-half", "week 1 is left to high-in-first-session", agenda(CHECK_IN, HIGH, GROUNDING, CLOSING), {"week": 1, "weeks": 6}, True, False),
+    ("high-in-first-half", "a one-off session", agenda(CHECK_IN, HIGH, GROUNDING, CLOSING), None, False, False),
 ]  # fmt: skip
+
+
+def _context(group_size):
+    """A case's group size, or a mapping of check_arc's keyword arguments."""
+    return group_size if isinstance(group_size, dict) else {"group_size": group_size}
 
 
 @pytest.mark.parametrize(("rule", "case", "items", "group_size", "first_session", "expected"), CASES, ids=[f"{c[0]}: {c[1]}" for c in CASES])
 def test_arc_rule_table(rule, case, items, group_size, first_session, expected):
-    warnings = arc.check_arc(items, group_size=group_size, first_session=first_session)
+    warnings = arc.check_arc(items, first_session=first_session, **_context(group_size))
     raised = [w for w in warnings if w.rule == rule]
     assert bool(raised) is expected, f"{case}: {[w.message for w in warnings]}"
     for warning in raised:
         assert warning.message and warning.suggestion and warning.reason
         if warning.item_index is not None:
             assert items[warning.item_index].kind == "exercise"
+
+
+def test_a_group_of_two_is_told_what_the_facilitator_can_do():
+    items = agenda(CHECK_IN, exercise("triads", format="triads", group=(3, 18)), CLOSING)
+    (warning,) = [w for w in arc.check_arc(items, group_size=2) if w.rule == "format-group-size"]
+    assert "cannot" not in warning.suggestion
+    assert "observer" in warning.suggestion and "yourself" in warning.suggestion
+
+
+def test_the_ending_rule_counts_closing_minutes_against_the_whole_session():
+    items = agenda(CHECK_IN, MEDIUM, pause(), exercise("new-skill", minutes=15), ENDING_SHORT)
+    (warning,) = arc.check_arc(items, week=6, weeks=6)
+    assert warning.rule == "short-ending" and warning.item_index is None
+    assert "15 of its 90 minutes" in warning.message and "at least 30 minutes" in warning.suggestion
 
 
 def test_every_rule_has_a_positive_and_a_negative_case():

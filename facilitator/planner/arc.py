@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..library import Library, SessionSpec
+from ..library import Library, SessionSpec, Template
 from .timing import schedule
 
 # Rule name -> why the rule exists (shown in docs/planner.md and beside accepted warnings).
@@ -25,8 +25,14 @@ RULES: dict[str, str] = {
     "no-closing": "A closing marks the end, settles the room and lets each person take one thing home.",
     "format-group-size": "A pairs, triads or small-group exercise needs a group that can split that way.",
     "high-back-to-back": "Two intense exercises in a row leave no time to settle; people shut down or flood.",
+    "couples-exercise-in-mens-group": "A couples exercise needs both partners in the room; in a men's group it would be run with another man standing in for a partner, or talked about in her absence.",
+    "high-without-break": "After an hour of sitting, attention and self-control both thin; a deep exercise in a long session with no pause leaves no chance to step out and settle.",
+    "short-ending": "A closed group that ends in a rush leaves goodbyes unsaid; ending well (looking back, naming what changed, planning for setbacks, saying goodbye) needs a third of the last session or more.",
+    "high-in-first-half": "Deep disclosure needs trust built over several meetings; in the first half of a programme the group is still finding out whether it is safe.",
 }
 END_WINDOW_MINUTES = 15  # "the last 15 minutes" of a session
+LONG_SESSION_MINUTES = 75  # longer than this, a high-intensity exercise needs a break somewhere in the session
+ENDING_SHARE = 3  # the last session of a programme gives at least 1/ENDING_SHARE of its time to closing work
 SPLIT_FORMATS = {"pairs": 2, "triads": 3, "small-group": 3, "couples": 2}  # format -> fewest people it needs
 
 
@@ -45,6 +51,12 @@ class ArcItem:
     format: str = ""
     group_min: int = 1
     group_max: int = 500
+    audience: tuple[str, ...] = ()  # who the exercise is written for: men, couples, mixed
+
+    @property
+    def needs_partners(self) -> bool:
+        """A couples exercise: both partners are meant to be in the room."""
+        return self.kind == "exercise" and (self.format == "couples" or self.audience == ("couples",))
 
     @property
     def is_high(self) -> bool:
@@ -76,6 +88,13 @@ Warning = ArcWarning  # the name other features use; `ArcWarning` avoids confusi
 class ArcContext:
     group_size: int | None
     first_session: bool
+    audience: str = ""  # the session's: men | couples | mixed, or "" when unknown
+    week: int | None = None  # the week of a programme (a closed group), and how many weeks it has
+    weeks: int | None = None
+
+    @property
+    def in_programme(self) -> bool:
+        return bool(self.week and self.weeks and self.weeks > 1)
 
 
 Rule = Callable[[Sequence[ArcItem], ArcContext], Iterable[ArcWarning]]
@@ -166,7 +185,7 @@ def format_group_size(items: Sequence[ArcItem], context: ArcContext) -> Iterable
             continue
         fmt = item.format.replace("-", " ")
         if size < fewest:
-            suggestion = f"With {size} people it cannot split into {fmt}; choose a whole-group or solo exercise."
+            suggestion = _small_group_suggestion(item.format, size)
         else:
             suggestion = f"Split into two rooms with a co-facilitator, or choose an exercise that works for {size}."
         yield _warn(
@@ -175,6 +194,18 @@ def format_group_size(items: Sequence[ArcItem], context: ArcContext) -> Iterable
             f"this group expects {size}.",
             suggestion,
         )  # fmt: skip
+
+
+def _small_group_suggestion(format_: str, size: int) -> str:
+    """What the facilitator can do when the group is smaller than the format needs."""
+    if format_ == "triads" and size == 2:
+        return ("With two people, run it as one pair and take the observer's part yourself, sharing what "
+                "you noticed at the end; or choose a pairs exercise on the same theme.")  # fmt: skip
+    if format_ in ("triads", "small-group"):
+        return (f"With {size}, keep everyone together as one small group and run the steps as a round, "
+                "with you holding the observer's or timekeeper's part; or choose a whole-group exercise.")  # fmt: skip
+    return ("With one person, run it as a conversation between the two of you, or use its solo steps "
+            "(writing or thinking time) followed by a short talk-through together.")  # fmt: skip
 
 
 def high_back_to_back(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
@@ -189,17 +220,82 @@ def high_back_to_back(items: Sequence[ArcItem], context: ArcContext) -> Iterable
             )  # fmt: skip
 
 
+def couples_exercise_in_mens_group(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    if context.audience != "men":
+        return
+    for index, item in enumerate(items):
+        if item.needs_partners:
+            yield _warn(
+                "couples-exercise-in-mens-group", item, index,
+                f"“{item.title}” is a couples exercise, and this is a men's group: the partners are not here.",
+                "Choose a men's-group exercise on the same theme (one man's side of it, in pairs or alone), "
+                "or keep it for a couples session where both partners were screened and chose to come.",
+            )  # fmt: skip
+
+
+def _session_minutes(items: Sequence[ArcItem]) -> int:
+    return max(item.end for item in items) - min(item.start for item in items) if items else 0
+
+
+def high_without_break(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    if _session_minutes(items) <= LONG_SESSION_MINUTES or any(item.kind == "break" for item in items):
+        return
+    for index, item in enumerate(items):
+        if item.is_high:
+            yield _warn(
+                "high-without-break", item, index,
+                f"“{item.title}” is high intensity in a session of {_session_minutes(items)} minutes with no break.",
+                "Add a break of 5 to 10 minutes before it (not straight after it), so people can stretch, "
+                "breathe and step out if they need to.",
+            )  # fmt: skip
+
+
+def short_ending(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    if not context.in_programme or context.week != context.weeks:
+        return
+    total = _session_minutes(items)
+    ending = sum(item.end - item.start for item in items if item.kind == "exercise" and item.stage == "closing")
+    if ending * ENDING_SHARE < total:
+        yield _warn(
+            "short-ending", None, None,
+            f"This is the last session of the programme, and closing work has {ending} of its {total} minutes.",
+            f"Give the ending at least {-(-total // ENDING_SHARE)} minutes: closing-stage exercises such as "
+            "keeping-it-going-after-the-group and what-stays-with-me, and no new material in the last session.",
+        )  # fmt: skip
+
+
+def high_in_first_half(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
+    # Week 1 is high-in-first-session's; this rule covers the weeks after it up to half-way.
+    if not context.in_programme or context.week == 1 or context.week * 2 > context.weeks:
+        return
+    for index, item in enumerate(items):
+        if item.is_high:
+            yield _warn(
+                "high-in-first-half", item, index,
+                f"“{item.title}” is high intensity in week {context.week} of {context.weeks}, "
+                "before the programme is half-way through.",
+                f"Move it to week {context.weeks // 2 + 1} or later, and use a medium exercise on the same theme here.",
+            )  # fmt: skip
+
+
 ALL_RULES: tuple[Rule, ...] = (
-    no_check_in, no_closing, high_in_first_session, high_before_check_in, high_before_break,
-    high_at_end, format_group_size, high_back_to_back,
+    no_check_in, no_closing, short_ending, high_in_first_session, high_in_first_half, high_before_check_in,
+    high_before_break, high_without_break, high_at_end, format_group_size, high_back_to_back,
+    couples_exercise_in_mens_group,
 )  # fmt: skip
 
 
-def check_arc(items: Sequence[ArcItem], *, group_size: int | None = None, first_session: bool = False) -> list[ArcWarning]:
-    """Every warning for an agenda, whole-session ones first, then in agenda order; none while it is empty."""
+def check_arc(
+    items: Sequence[ArcItem], *, group_size: int | None = None, first_session: bool = False,
+    audience: str = "", week: int | None = None, weeks: int | None = None,
+) -> list[ArcWarning]:  # fmt: skip
+    """Every warning for an agenda, whole-session ones first, then in agenda order; none while it is empty.
+
+    `week` and `weeks` place a session in a programme (a closed group) for the rules that look across weeks.
+    """
     if not any(item.kind == "exercise" for item in items):
         return []
-    context = ArcContext(group_size=group_size, first_session=first_session)
+    context = ArcContext(group_size=group_size, first_session=first_session, audience=audience, week=week, weeks=weeks)
     found = [warning for rule in ALL_RULES for warning in rule(items, context)]
     return sorted(found, key=lambda w: -1 if w.item_index is None else w.item_index)
 
@@ -238,6 +334,7 @@ def arc_item(kind: str, title: str, start: int, end: int, exercise: object | Non
         kind=kind, title=title, start=start, end=end, slug=exercise.slug, intensity=exercise.intensity,
         stage=exercise.stage, grounding=exercise.grounding, format=exercise.format,
         group_min=exercise.group_min, group_max=exercise.group_max,
+        audience=tuple(getattr(exercise, "audience", None) or ()),
     )  # fmt: skip
 
 
@@ -247,7 +344,9 @@ class _SpecLine:
     pin: str
 
 
-def arc_warnings_for_spec(spec: SessionSpec, library: Library, first_session: bool = False) -> list[ArcWarning]:
+def arc_warnings_for_spec(
+    spec: SessionSpec, library: Library, first_session: bool = False, *, week: int | None = None, weeks: int | None = None,
+) -> list[ArcWarning]:  # fmt: skip
     """Warnings for a template's session, without a database; the rules the template accepts are left out."""
     resolved = [library.exercises.get(e.exercise) if e.kind == "exercise" else None for e in spec.items]
     lines = [
@@ -261,6 +360,20 @@ def arc_warnings_for_spec(spec: SessionSpec, library: Library, first_session: bo
         else:  # a break, a block, or an unknown slug (which check_template_references reports)
             kind = "block" if entry.kind == "exercise" else entry.kind
             items.append(arc_item(kind, entry.title or entry.exercise, slot.start, slot.end))
-    warnings = check_arc(items, group_size=spec.group_size, first_session=first_session)
+    warnings = check_arc(
+        items, group_size=spec.group_size, first_session=first_session, audience=spec.audience, week=week, weeks=weeks
+    )
     accepted = {a.rule: a.why for a in spec.accepted_warnings}
     return [w for w in warnings if w.rule not in accepted]
+
+
+def arc_warnings_for_template(template: Template, library: Library) -> list[list[ArcWarning]]:
+    """Each session's warnings, a programme's weeks checked as weeks of one closed group.
+
+    A single-session template is checked as a first meeting, since it may be the only one.
+    """
+    weeks = len(template.sessions) if template.kind == "programme" else None
+    return [
+        arc_warnings_for_spec(spec, library, first_session=number == 1, week=number if weeks else None, weeks=weeks)
+        for number, spec in enumerate(template.sessions, start=1)
+    ]
