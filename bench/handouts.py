@@ -30,8 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from facilitator import create_app, handouts, shipped  # noqa: E402
-from facilitator.library import SessionSpec, Template, TemplateItem  # noqa: E402
+from facilitator import create_app  # noqa: E402
+from facilitator.library import shipped  # noqa: E402
+from facilitator.printing import engine  # noqa: E402
+from facilitator.library.files import SessionSpec, Template, TemplateItem  # noqa: E402
 from facilitator.printing import documents  # noqa: E402
 from facilitator.printing.data import PrintProgramme, PrintSession, template_data, vocabulary_handout  # noqa: E402
 
@@ -60,7 +62,7 @@ def programme_template(library, slug: str) -> Template:
 def with_posters(programme: PrintProgramme) -> PrintProgramme:
     """Give every week a reflection poster, as a programme with forms would have."""
     sessions = tuple(
-        PrintSession(**{**vars(s), "poster": handouts.poster_data(f"https://groups.example.org/r/W{n}K7QX", f"W{n}K7QX", s.title)})
+        PrintSession(**{**vars(s), "poster": documents.poster_data(f"https://groups.example.org/r/W{n}K7QX", f"W{n}K7QX", s.title)})
         for n, s in enumerate(programme.sessions, start=1)
     )
     return PrintProgramme(programme.title, programme.summary, programme.audience, programme.group_size, sessions)
@@ -84,7 +86,7 @@ def final_html(app, library, template) -> str:
         context = {**documents.base_context(), "programme": data, "vocabulary": vocabulary_handout(library)}
         options = documents.print_options("A4", False)
         options = handouts.PrintOptions(**{**vars(options), "title": f"{data.title}: Programme pack"})
-        return handouts.render_html("programme_pack.html", context, options)
+        return engine.render_html("programme_pack.html", context, options)
 
 
 def bare(html: str) -> bytes:

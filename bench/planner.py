@@ -29,8 +29,9 @@ def build(items: int):  # noqa: ANN201
     """An app with the shipped library synced and one session of `items` agenda items."""
     from sqlalchemy import select
 
-    from facilitator import create_app, shipped
-    from facilitator.exercises.service import sync_library
+    from facilitator import create_app
+from facilitator.library import shipped
+    from facilitator.library.service import sync_library
     from facilitator.extensions import db
     from facilitator.models import Exercise, User
     from facilitator.planner import service

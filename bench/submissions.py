@@ -127,7 +127,7 @@ class Setup:
 
     def make_form(self, title: str) -> tuple[int, str, dict[str, int], int]:
         """An open form with a scale, a feelings picker, a choice, a word and a long text."""
-        from facilitator import shipped
+        from facilitator.library import shipped
         from facilitator.clock import utcnow
         from facilitator.extensions import db
         from facilitator.models import User
@@ -387,7 +387,7 @@ def results_page(setup: Setup, form_id: int, user_id: int, repeat: int) -> dict:
 
 def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
     from facilitator import gunicorn_conf, shipped
-    from facilitator.reflections.participants import issue_token
+    from facilitator.reflections.submissions import issue_token
 
     print(f"\n== {kind} ==", flush=True)
     setup = Setup(kind, workdir)

@@ -116,10 +116,10 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.admin import blueprint as admin
     from .auth.views import blueprint as auth
-    from .exercises.views import blueprint as exercises
+    from .library.views import blueprint as exercises
     from .planner.views import blueprint as planner
     from .printing.views import blueprint as printing
-    from .reflections.public import blueprint as reflections_public
+    from .reflections.participant_views import blueprint as reflections_public
     from .reflections.views import blueprint as reflections
 
     app.register_blueprint(auth)
@@ -148,13 +148,19 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import register
+    """Each feature's `flask` commands live in its own `commands.py`; docs/cli.md lists them all."""
+    from .auth.commands import create_user_command
+    from .backup.commands import backup_group
+    from .library.commands import library_group
+    from .planner.commands import sessions_group
+    from .printing.commands import printing_group
 
-    register(app)
+    for command in (create_user_command, library_group, backup_group, printing_group, sessions_group):
+        app.cli.add_command(command)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .library import FORMATS, INTENSITIES, STAGES, THEME_LABELS, THEMES
+    from .library.files import FORMATS, INTENSITIES, STAGES, THEME_LABELS, THEMES
     from .rendering import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown

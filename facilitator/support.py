@@ -15,7 +15,7 @@ from flask import current_app
 FIELDS = ("name", "contact", "purpose", "checked")
 LOCALISE_NOTE = (
     "These are general defaults. Replace them with services local to your group: "
-    "set SUPPORT_RESOURCES in instance/config.toml (see docs/handouts.md)."
+    "set SUPPORT_RESOURCES in instance/config.toml (see docs/printing.md)."
 )
 CHECKED = "2026-11-24"
 

@@ -147,8 +147,8 @@ def signed_in(client: FlaskClient, user: User) -> FlaskClient:
 @pytest.fixture
 def synced(app: Flask) -> None:
     """The shipped library loaded into the test database."""
-    from facilitator import shipped
-    from facilitator.exercises.service import sync_library
+    from facilitator.library import shipped
+    from facilitator.library.service import sync_library
 
     with app.app_context():
         library, _ = shipped.load(app.config["LIBRARY_PATH"])

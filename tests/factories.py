@@ -13,7 +13,7 @@ from facilitator.extensions import db
 from facilitator.models import Exercise
 from facilitator.planner.models import AgendaItem, GroupSession, Programme, SavedTemplate
 from facilitator.reflections.models import ReflectionForm, ReflectionQuestion
-from facilitator.reflections.service import new_code
+from facilitator.reflections.codes import new_code
 
 
 def make_custom_exercise(owner_id: int) -> Exercise:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from facilitator import shipped
+from facilitator.library import shipped
 from facilitator.clock import utcnow
 from facilitator.extensions import db
 from facilitator.reflections import service

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.library import AcceptedWarning, SessionSpec, TemplateItem, load_library
+from facilitator.library.files import AcceptedWarning, SessionSpec, TemplateItem
+from facilitator.library.parse import load_library
 from facilitator.planner import arc
 from facilitator.planner.arc import ArcItem
 

@@ -10,8 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from facilitator.planner.timing import format_clock, parse_clock, schedule, total_minutes
-from facilitator.reflections.participants import CONTROL_CHARACTERS, TEXT_LIMITS, clean_text, normalise_word, read_answers
-from facilitator.reflections.published import QuestionSpec
+from facilitator.reflections.submissions import CONTROL_CHARACTERS, TEXT_LIMITS, clean_text, normalise_word, read_answers
+from facilitator.reflections.form_cache import QuestionSpec
 
 DAY = 24 * 60
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.library import load_library, parse_exercise
+from facilitator.library.parse import load_library, parse_exercise
 
 SHIPPED = Path(__file__).resolve().parent.parent / "session_plans"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.library import THEMES, load_library
+from facilitator.library.files import THEMES
+from facilitator.library.parse import load_library
 
 ROOT = Path(__file__).resolve().parent.parent / "session_plans"
 

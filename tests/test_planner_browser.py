@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from tests.test_planner_support import EVENING_STARTS, make_library
+from tests.planner_helpers import EVENING_STARTS, make_library
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def test_facilitator_builds_from_template_drags_an_item_and_runs_the_session(liv
 def test_planner_pages_have_no_axe_violations(app, live_server, page, synced, user):
     from axe_playwright_python.sync_playwright import Axe
 
-    from facilitator import shipped
+    from facilitator.library import shipped
     from facilitator.extensions import db
     from facilitator.planner import plans
 

@@ -8,14 +8,14 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from facilitator import shipped
+from facilitator.library import shipped
 from facilitator.extensions import db
-from facilitator.library import parse_template
+from facilitator.library.parse import parse_template
 from facilitator.planner import exchange, plans, service
 from facilitator.planner.exchange import ImportFailed
 from facilitator.planner.models import GroupSession, Programme, SavedTemplate
 from tests.factories import make_custom_exercise
-from tests.test_planner_support import EVENING, make_library, programme_plan, session_plan, shipped_exercise
+from tests.planner_helpers import EVENING, make_library, programme_plan, session_plan, shipped_exercise
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from facilitator.extensions import db
 from facilitator.models import Exercise
 from facilitator.planner.models import AgendaItem, GroupSession
 from tests.factories import make_custom_exercise
-from tests.test_planner_support import EVENING_STARTS, clock_starts, make_library, shipped_exercise
+from tests.planner_helpers import EVENING_STARTS, clock_starts, make_library, shipped_exercise
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from facilitator.extensions import db
 from facilitator.planner.models import GroupSession, Programme
-from tests.test_planner_support import make_library, shipped_exercise
+from tests.planner_helpers import make_library, shipped_exercise
 
 
 @pytest.fixture

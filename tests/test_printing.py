@@ -1,5 +1,5 @@
 """The printing blueprint and its data: what a facilitator downloads for a planned session or programme,
-and what `flask handouts` prints from library files alone."""
+and what `flask printing` prints from library files alone."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from flask import render_template
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from facilitator import create_app, shipped
+from facilitator import create_app
+from facilitator.library import shipped
 from facilitator.extensions import db
 from facilitator.models import Exercise
 from facilitator.planner.models import AgendaItem, GroupSession, Programme
 from facilitator.planner.timing import format_clock, parse_clock
 from facilitator.printing.data import PrintExercise, session_data, template_data
+from facilitator.printing import views as printing_views
+from facilitator.reflections.session_links import SessionPoster
 from tests.conftest import sign_in
 from tests.factories import make_custom_exercise
-from tests.test_handouts import PAPER_POINTS, assert_page_x_of_y, font_sizes, page_size, page_texts
+from tests.test_printing_engine import PAPER_POINTS, assert_page_x_of_y, font_sizes, page_size, page_texts
 
 WORKSHEET_EXERCISES = ("the-feeling-under-the-facts", "feelings-wheel-from-core-to-fine")
 LOCAL_SUPPORT = {"name": "Northside Wellbeing Line", "contact": "0800 000 0000", "purpose": "Local support",
@@ -190,7 +193,7 @@ def test_run_sheet_has_clock_times_steps_debrief_safety_materials_and_notes(app,
 
 
 @pytest.mark.pdf
-def test_programme_pack_holds_every_week_in_order_with_page_numbers_and_posters(app, client, user, synced):
+def test_programme_pack_holds_every_week_in_order_with_page_numbers_and_posters(app, client, user, synced, monkeypatch):
     with app.app_context():
         programme = Programme(owner_id=user.id, title="Men and feelings")
         db.session.add(programme)
@@ -199,7 +202,8 @@ def test_programme_pack_holds_every_week_in_order_with_page_numbers_and_posters(
         programme_id, first_week_id = programme.id, weeks[0].id
         vocabulary_title = shipped.library().handouts["feelings-vocabulary"].title
     url = "https://groups.example.org/r/KM47RX"
-    app.extensions["reflection_poster"] = lambda session_id: (url, "KM47RX") if session_id == first_week_id else None
+    poster = SessionPoster(url, "KM47RX")
+    monkeypatch.setattr(printing_views, "session_poster", lambda session_id: poster if session_id == first_week_id else None)
     response = sign_in(client, user).get(f"/print/programmes/{programme_id}/pack.pdf?paper=Letter")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="men-and-feelings-pack.pdf"'
@@ -235,7 +239,7 @@ def test_print_links_offer_every_document_with_paper_and_large_print(app, user, 
     assert 'method="get"' in html
 
 
-# --- flask handouts ... ----------------------------------------------------------------------
+# --- flask printing ... ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -254,7 +258,7 @@ def test_flask_handouts_pack_prints_a_shipped_session_template_without_a_databas
                    key=lambda t: t.sessions[0].target_minutes)  # fmt: skip
     output = tmp_path / "pack.pdf"
     result = offline_app.test_cli_runner().invoke(
-        args=["handouts", "pack", "--template", template.slug, "-o", str(output), "--paper", "Letter"]
+        args=["printing", "pack", "--template", template.slug, "-o", str(output), "--paper", "Letter"]
     )
     assert result.exit_code == 0, result.output
     assert f"Wrote {output}" in result.output
@@ -268,7 +272,7 @@ def test_flask_handouts_pack_prints_a_shipped_session_template_without_a_databas
 
 
 def test_flask_handouts_pack_names_the_templates_it_knows(offline_app, tmp_path):
-    result = offline_app.test_cli_runner().invoke(args=["handouts", "pack", "--template", "nope", "-o", str(tmp_path / "x.pdf")])
+    result = offline_app.test_cli_runner().invoke(args=["printing", "pack", "--template", "nope", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0
     assert "no template 'nope'" in result.output and "taster-hour" in result.output
     assert not (tmp_path / "x.pdf").exists()
@@ -278,7 +282,7 @@ def test_flask_handouts_pack_names_the_templates_it_knows(offline_app, tmp_path)
 def test_flask_handouts_exercise_previews_a_file_as_its_worksheet(offline_app, tmp_path):
     source = offline_app.config["LIBRARY_PATH"] + f"/exercises/{WORKSHEET_EXERCISES[1]}.md"
     output = tmp_path / "preview.pdf"
-    result = offline_app.test_cli_runner().invoke(args=["handouts", "exercise", source, "-o", str(output), "--large-print"])
+    result = offline_app.test_cli_runner().invoke(args=["printing", "exercise", source, "-o", str(output), "--large-print"])
     assert result.exit_code == 0, result.output
     with offline_app.app_context():
         exercise = shipped.library().exercises[WORKSHEET_EXERCISES[1]]
@@ -293,7 +297,7 @@ def test_flask_handouts_exercise_names_each_fault_and_writes_nothing(offline_app
     broken = tmp_path / "half-written.md"
     broken.write_text("---\nslug: half-written\ntitle: Half written\n---\n\n## Purpose\n\nSoon.\n")
     output = tmp_path / "preview.pdf"
-    result = offline_app.test_cli_runner().invoke(args=["handouts", "exercise", str(broken), "-o", str(output)])
+    result = offline_app.test_cli_runner().invoke(args=["printing", "exercise", str(broken), "-o", str(output)])
     assert result.exit_code != 0
     assert f"{broken}: theme: is missing" in result.output and "fix them to preview it" in result.output
     assert not output.exists()

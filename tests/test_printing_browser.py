@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.test_handouts import PAPER_POINTS, font_sizes, page_size
+from tests.test_printing_engine import PAPER_POINTS, font_sizes, page_size
 from tests.test_printing import plan_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.pdf]

@@ -11,6 +11,7 @@ from facilitator.clock import utcnow
 from facilitator.extensions import db
 from facilitator.planner.models import GroupSession
 from facilitator.reflections import service
+from facilitator.reflections.session_links import SessionPoster, session_poster, session_reflections
 from facilitator.reflections.models import (
     ReflectionAnswer,
     ReflectionForm,
@@ -169,7 +170,8 @@ def test_session_page_lists_its_forms_and_offers_the_closing_set(app, client, us
 
         login_user(db.session.get(type(user), user.id))
         html = render_template_string(
-            '{% include "reflections/_session_forms.html" %}', session=db.session.get(GroupSession, session_id)
+            '{% include "reflections/_session_forms.html" %}', session=db.session.get(GroupSession, session_id),
+            reflections=session_reflections(session_id),
         )
     assert "Check-out" in html and "● Open" in html
     assert 'name="question_set" value="closing-weekly"' in html and "Create the closing reflection form" in html
@@ -255,17 +257,16 @@ def test_closing_a_form_forgets_its_spent_tokens(app, signed_in, client, user):
 
 def test_print_packs_find_the_sessions_open_form_for_the_poster(app, user):
     session_id = make_session(app, user.id)
-    lookup = app.extensions["reflection_poster"]
     with app.test_request_context("/", base_url="https://groups.example.org"):
-        assert lookup(session_id) is None
+        assert session_poster(session_id) is None
     opening = make_form(app, user.id, session_id=session_id, title="Opening")
     closing = make_form(app, user.id, session_id=session_id, title="Closing", opened=False)
     opening_code, closing_code = form_code(app, opening), form_code(app, closing)
     with app.test_request_context("/", base_url="https://groups.example.org"):
-        assert lookup(session_id) == (f"https://groups.example.org/r/{opening_code}", opening_code)  # the open one
+        assert session_poster(session_id) == SessionPoster(f"https://groups.example.org/r/{opening_code}", opening_code)  # the open one
         service.close_now(db.session.get(ReflectionForm, opening), utcnow())
         app.config["PUBLIC_BASE_URL"] = "https://reflect.example.org"
-        assert lookup(session_id) == (f"https://reflect.example.org/r/{closing_code}", closing_code)  # else the newest
+        assert session_poster(session_id) == SessionPoster(f"https://reflect.example.org/r/{closing_code}", closing_code)  # else the newest
 
 
 def test_a_form_page_warns_when_phones_cannot_reach_its_address(app, signed_in, user):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..library import Library, SessionSpec, Template
+from ..library.files import Library, SessionSpec, Template
 from .timing import schedule
 
 # Rule name -> why the rule exists (shown in docs/planner.md and beside accepted warnings).

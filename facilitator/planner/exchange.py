@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import yaml
 from sqlalchemy import or_, select
 
-from ..exercises.service import slugify
+from ..library.service import slugify
 from ..extensions import db
-from ..library import Library, LibraryError, Problem, Template, TemplateItem, check_template_references, parse_template
+from ..library.files import Library, LibraryError, Problem, Template, TemplateItem
+from ..library.parse import check_template_references, parse_template
 from ..models import Exercise
 from .models import AgendaItem, GroupSession, Programme
 from .timing import format_clock, schedule

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..library import MAX_MINUTES, Library
+from ..library.files import MAX_MINUTES, Library
 from .programmes import MAX_WEEKS, ProgrammeDetails
 from .service import MAX_NOTE, SessionDetails
 from .timing import format_clock, parse_clock

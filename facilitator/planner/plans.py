@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..exercises.service import slugify
+from ..library.service import slugify
 from ..extensions import db
-from ..library import Library, SessionSpec, Template
+from ..library.files import Library, SessionSpec, Template
 from ..models import Exercise
 from .exchange import check_template, exercise_rows, planned_minutes, read_template, to_yaml
 from .models import AgendaItem, GroupSession, Programme, SavedTemplate

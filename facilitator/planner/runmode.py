@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..library import parse_steps
+from ..library.parse import parse_steps
 from .review import Timeline
 
 

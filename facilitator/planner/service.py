@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..library import MAX_MINUTES
+from ..library.files import MAX_MINUTES
 from ..models import Exercise
 from .models import AgendaItem, GroupSession
 from .timing import format_clock, parse_clock, schedule

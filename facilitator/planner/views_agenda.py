@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import flash, has_request_context, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user
-from .. import shipped
-from ..exercises.service import ExerciseFilters, browse_exercises, can_view
+from ..library import shipped
+from ..reflections.session_links import session_reflections
+from ..library.service import ExerciseFilters, browse_exercises, can_view
 from ..extensions import db
 from ..models import Exercise
 from . import service
@@ -52,7 +53,8 @@ def session_page_context(session: GroupSession, **context: object) -> dict:
     filters = search_filters()
     context.setdefault("break_form", AddBreakForm(formdata=None, prefix="break"))
     context.setdefault("block_form", AddBlockForm(formdata=None, prefix="block"))
-    return {**context, "filters": filters, "exercises": browse_exercises(current_user.id, filters)}
+    reflections = session_reflections(session.id)
+    return {**context, "filters": filters, "exercises": browse_exercises(current_user.id, filters), "reflections": reflections}
 
 
 def render_session_page(session: GroupSession, status: int = 200, **context: object):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import shipped
+from ..library import shipped
 from ..access import owned_or_404
 from ..extensions import db
 from . import exchange, plans

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import shipped
+from ..library import shipped
 from ..clock import today
 from ..extensions import db
 from . import exchange, plans, service

@@ -1,4 +1,4 @@
-"""`flask handouts ...`: print from the shell, without a database session."""
+"""`flask printing ...`: print from the shell, without a database session."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import shipped
-from ..handouts import PAPER_SIZES
-from ..library import LibraryError, parse_exercise
+from ..library import shipped
+from .engine import PAPER_SIZES
+from ..library.files import LibraryError
+from ..library.parse import parse_exercise
 from . import documents
 from .data import exercise_data
 
-handouts_group = AppGroup("handouts", help="Render handouts to PDF from library files.")
+printing_group = AppGroup("printing", help="Render handouts to PDF from library files.")
 
 paper_option = click.option(
     "--paper", type=click.Choice(PAPER_SIZES), default=None, help="Paper size (default: PAPER_SIZE)."
@@ -35,7 +36,7 @@ def _write(output: Path, pdf: bytes) -> None:
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KB).")
 
 
-@handouts_group.command("pack")
+@printing_group.command("pack")
 @click.option("--template", "slug", required=True, help="Slug of a template in session_plans/templates/.")
 @output_option
 @paper_option
@@ -50,7 +51,7 @@ def pack_command(slug: str, output: Path, paper: str | None, large_print: bool) 
     _write(output, documents.template_pack_pdf(template, library, _options(paper, large_print)))
 
 
-@handouts_group.command("exercise")
+@printing_group.command("exercise")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @output_option
 @paper_option
@@ -64,3 +65,4 @@ def exercise_command(path: Path, output: Path, paper: str | None, large_print: b
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{path} has {len(error.problems)} problem(s); fix them to preview it") from None
     _write(output, documents.worksheet_pdf(exercise_data(exercise), _options(paper, large_print)))
+

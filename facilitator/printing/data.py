@@ -14,7 +14,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from ..library import Library, SessionSpec, Template
+from ..library.files import Library, SessionSpec, Template
 from ..planner.models import GroupSession, Programme
 from ..planner.timing import parse_clock, schedule
 

@@ -6,11 +6,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from flask import current_app
+from flask import abort, current_app, request
 
-from .. import handouts, support
-from ..handouts import PrintOptions
-from ..library import Library, Template
+from .. import support
+from . import engine, qr
+from .engine import PAPER_SIZES, PrintOptions
+from ..library.files import Library, Template
 from .data import (
     GROUP_AGREEMENTS,
     WELCOME,
@@ -29,6 +30,8 @@ class SessionDocument:
     label: str
 
 
+POSTER_VARIANTS = ("poster", "card")
+
 SESSION_DOCUMENTS = {
     "handout": SessionDocument("participant.html", "Participant handout"),
     "run-sheet": SessionDocument("run_sheet.html", "Run sheet"),
@@ -41,6 +44,16 @@ def print_options(paper: str, large_print: bool, practice_name: str = "") -> Pri
     """Options for a download; the author is the practice, else the app's PRACTICE_NAME."""
     author = practice_name.strip() or current_app.config.get("PRACTICE_NAME", "")
     return PrintOptions(paper=paper, large_print=large_print, author=author)
+
+
+def request_print_options(facilitator) -> PrintOptions:  # noqa: ANN001 (a models.User)
+    """The options a download asks for: ?paper=A4|Letter (else the facilitator's setting, else
+    PAPER_SIZE) and ?large=1 for large print; an unknown paper size is a 400."""
+    paper = request.args.get("paper") or facilitator.paper_size or current_app.config["PAPER_SIZE"]
+    if paper not in PAPER_SIZES:
+        abort(400, description=f"paper must be {' or '.join(PAPER_SIZES)}")
+    large = request.args.get("large", "") in ("1", "on", "true", "yes")
+    return print_options(paper, large, facilitator.practice_name)
 
 
 def base_context() -> dict:
@@ -60,13 +73,13 @@ def session_pdf(document: str, session: PrintSession, library: Library, options:
     context = {**base_context(), "session": session}
     if document == "pack":
         context["vocabulary"] = vocabulary_handout(library)
-    return handouts.render_pdf(kind.template, context, replace(options, title=f"{session.title}: {kind.label}"))
+    return engine.render_pdf(kind.template, context, replace(options, title=f"{session.title}: {kind.label}"))
 
 
 def programme_pdf(programme: PrintProgramme, library: Library, options: PrintOptions) -> bytes:
     """Every week's run sheet, participant and partner handouts and posters, then the vocabulary sheet."""
     context = {**base_context(), "programme": programme, "vocabulary": vocabulary_handout(library)}
-    return handouts.render_pdf("programme_pack.html", context, replace(options, title=f"{programme.title}: Programme pack"))
+    return engine.render_pdf("programme_pack.html", context, replace(options, title=f"{programme.title}: Programme pack"))
 
 
 def template_pack_pdf(template: Template, library: Library, options: PrintOptions) -> bytes:
@@ -79,12 +92,30 @@ def template_pack_pdf(template: Template, library: Library, options: PrintOption
 
 def worksheet_pdf(exercise: PrintExercise, options: PrintOptions) -> bytes:
     context = {**base_context(), "exercise": exercise}
-    return handouts.render_pdf("worksheet.html", context, replace(options, title=f"{exercise.title}: Worksheet"))
+    return engine.render_pdf("worksheet.html", context, replace(options, title=f"{exercise.title}: Worksheet"))
 
 
 def vocabulary_pdf(handout: PrintHandout, options: PrintOptions) -> bytes:
     context = {**base_context(), "handout": handout}
-    return handouts.render_pdf("vocabulary.html", context, replace(options, title=handout.title))
+    return engine.render_pdf("vocabulary.html", context, replace(options, title=handout.title))
+
+
+def poster_data(url: str, code: str, session_title: str) -> dict:
+    """What a poster or card shows; packs reuse it to add the poster as a page."""
+    return {"url": url, "code": code, "session_title": session_title, "qr": qr.qr_svg(url)}
+
+
+def poster_pdf(url: str, code: str, session_title: str, options: PrintOptions, variant: str = "poster") -> bytes:
+    """A wall poster or a folding table card leading participants to a reflection form."""
+    if variant not in POSTER_VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(POSTER_VARIANTS)}, not {variant!r}")
+    context = {"poster": poster_data(url, code, session_title), "variant": variant}
+    return engine.render_pdf("poster.html", context, replace(options, title=f"Reflection: {session_title}"))
+
+
+def results_pdf(results, form_title: str, options: PrintOptions) -> bytes:  # noqa: ANN001 (reflections' FormResults)
+    """A reflection form's released results, as the results page shows them."""
+    return engine.render_pdf("results.html", {"results": results}, replace(options, title=f"Results: {form_title}"))
 
 
 def download_name(*parts: str) -> str:

@@ -10,23 +10,23 @@ from collections.abc import Mapping
 from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user, login_required
 
-from .. import shipped, support
+from .. import support
+
+from ..library import shipped
 from ..access import owned_or_404
-from ..exercises.service import can_view
+from ..library.service import can_view
 from ..extensions import db
-from ..handouts import PAPER_SIZES, PrintOptions, poster_data
+from .documents import poster_data
+from .engine import PrintOptions
 from ..models import Exercise
 from ..planner.models import GroupSession, Programme
+from ..reflections.session_links import session_poster
 from . import documents
 from .markup import print_markdown
 from .data import exercise_data, programme_data, session_data, vocabulary_handout
 
 blueprint = Blueprint("printing", __name__, url_prefix="/print")
 blueprint.add_app_template_filter(print_markdown, "print_markdown")
-
-# Set by the reflections feature: session id -> (public URL, short code) of its reflection form, or None.
-POSTER_LOOKUP = "reflection_poster"
-
 
 @blueprint.record_once
 def check_support_resources(state) -> None:  # noqa: ANN001
@@ -41,11 +41,7 @@ def require_login():
 
 
 def _options() -> PrintOptions:
-    paper = request.args.get("paper") or current_user.paper_size or current_app.config["PAPER_SIZE"]
-    if paper not in PAPER_SIZES:
-        abort(400, description=f"paper must be {' or '.join(PAPER_SIZES)}")
-    large = request.args.get("large", "") in ("1", "on", "true", "yes")
-    return documents.print_options(paper, large, current_user.practice_name)
+    return documents.request_print_options(current_user)
 
 
 def _pdf(pdf: bytes, filename: str) -> Response:
@@ -57,9 +53,8 @@ def _pdf(pdf: bytes, filename: str) -> Response:
 
 
 def _poster_for(session: GroupSession) -> Mapping | None:
-    lookup = current_app.extensions.get(POSTER_LOOKUP)
-    found = lookup(session.id) if lookup else None
-    return poster_data(found[0], found[1], session.title) if found else None
+    found = session_poster(session.id)
+    return poster_data(found.url, found.code, session.title) if found else None
 
 
 def _suffix(options: PrintOptions, name: str) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -49,15 +47,3 @@ def own_session_or_none(session_id: int | None) -> GroupSession | None:
     if session_id is None:
         return None
     return owned_or_404(GroupSession, session_id, current_user.id)
-
-
-def reachable_only_here(url: str) -> bool:
-    """True for an address only this computer can open (a phone in the room cannot)."""
-    host = urlsplit(url).hostname or ""
-    return host in ("localhost", "::1") or host.startswith("127.")
-
-
-def participant_url(form: ReflectionForm) -> str:
-    """The address the QR code and the poster lead to: PUBLIC_BASE_URL, or this request's host."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-    return base + url_for("reflections_public.form", code=form.code)

@@ -8,7 +8,7 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..library import QUESTION_TYPES
+from ..library.files import QUESTION_TYPES
 from .models import QUESTION_TYPE_LABELS, TEXT_TYPES
 from .service import MAX_CHOICES, QuestionFields
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,13 +11,10 @@ from sqlalchemy import delete, func, select, update
 
 from ..clock import utcnow
 from ..extensions import db
-from ..library import QuestionSet
+from ..library.files import QuestionSet
+from .codes import new_code
 from .models import TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse, UsedSubmitToken
 
-# Six characters people can read off a screen and type on a phone: no 0/O/D/Q, 1/I/L, 2/Z,
-# 5/S, 6/G, 8/B or U/V pairs. 20 ** 6 is 64 million codes.
-CODE_ALPHABET = "ACEFHJKMNPRTVWXY3479"
-CODE_LENGTH = 6
 MAX_CHOICES = 12
 
 
@@ -28,23 +24,6 @@ class QuestionError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-def new_code() -> str:
-    """A short code no other form uses (the unique index is the final guard)."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(select(ReflectionForm.id).where(ReflectionForm.code == code)) is None:
-            return code
-
-
-def normalise_code(typed: str) -> str:
-    """What a participant typed, as a code: case, spaces and dashes do not matter."""
-    return re.sub(r"[\s\-]+", "", typed or "").upper()[:20]
-
-
-def looks_like_code(code: str) -> bool:
-    return len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code)
 
 
 def forms_of(owner_id: int) -> list[ReflectionForm]:

@@ -1,6 +1,6 @@
 """Facilitator pages for reflection forms: list, make, edit questions, open and close, delete.
 
-Results, export, the wall, the poster and trends are in views_results.py, on the same blueprint.
+Results, export, the wall, the poster and trends are in results_views.py, on the same blueprint.
 """
 
 from __future__ import annotations
@@ -8,38 +8,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import qr, shipped
+from ..library import shipped
+from ..printing import qr
 from ..clock import utcnow
-from . import public, published, results, service
+from . import participant_views, form_cache, results, service
 from .blueprint import (
-    blueprint, own_form, own_question, own_session_or_none, own_sessions, participant_url, reachable_only_here,
+    blueprint, own_form, own_question, own_session_or_none, own_sessions,
 )  # fmt: skip
+from .addresses import participant_url, reachable_only_here
 from .forms import FormSettingsForm, NewReflectionForm, QuestionForm, ScheduleForm, session_choices
 from .models import ReflectionForm
-
-
-def poster_for_session(session_id: int) -> tuple[str, str] | None:
-    """(address, code) of the session's form for the poster in print packs: the open one, else the newest."""
-    forms = service.forms_for_session(session_id)
-    if not forms:
-        return None
-    now = utcnow()
-    chosen = next((f for f in forms if f.status(now) == "open"), forms[-1])
-    return participant_url(chosen), chosen.code
-
-
-@blueprint.record_once
-def _offer_posters_to_print_packs(state) -> None:  # noqa: ANN001
-    state.app.extensions["reflection_poster"] = poster_for_session  # docs/handouts.md: the packs' hook
-
-
-@blueprint.app_context_processor
-def session_page_helpers() -> dict:
-    """For templates/reflections/_session_forms.html, included on the planner's session page."""
-    return {
-        "reflection_forms_for": service.forms_for_session, "reflection_now": utcnow,
-        "reachable_only_here": reachable_only_here,
-    }  # fmt: skip
 
 
 @blueprint.app_template_filter("local_time")
@@ -85,11 +63,11 @@ def _show(reflection: ReflectionForm, settings=None, schedule=None, status: int 
         schedule = ScheduleForm(formdata=None)
         schedule.opens_at.data = service.utc_to_local(reflection.opens_at)
         schedule.closes_at.data = service.utc_to_local(reflection.closes_at)
-    url = participant_url(reflection)
+    url = participant_url(reflection.code)
     count = service.response_counts([reflection.id]).get(reflection.id, 0)
     return render_template(
         "reflections/show.html", reflection=reflection, settings=settings, schedule=schedule, url=url,
-        qr=qr.qr_svg(url), count=count, now=utcnow(),
+        qr=qr.qr_svg(url), url_only_here=reachable_only_here(url), count=count, now=utcnow(),
     ), status  # fmt: skip
 
 
@@ -100,7 +78,7 @@ def show(form_id: int):
 
 @blueprint.get("/<int:form_id>/preview")
 def preview(form_id: int):
-    return public.form_page(published.form_spec(own_form(form_id)), token="", preview=True)
+    return participant_views.form_page(form_cache.form_spec(own_form(form_id)), token="", preview=True)
 
 
 @blueprint.post("/<int:form_id>/settings")
@@ -245,4 +223,4 @@ def delete(form_id: int):
     return _confirm(reflection, "Delete this form?", message, "Delete the form and its answers")
 
 
-from . import views_results  # noqa: E402,F401  (adds the results, wall and export routes)
+from . import results_views  # noqa: E402,F401  (adds the results, wall and export routes)

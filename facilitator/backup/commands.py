@@ -1,4 +1,4 @@
-"""`flask backup create|verify|restore`: the commands around facilitator/backup.py (docs/backup.md)."""
+"""`flask backup create|verify|restore`: the commands around facilitator/backup/archive.py (docs/backup.md)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .backup import BackupError, Manifest, create_backup, known_revisions, read_backup, restore_backup
-from .extensions import db
+from .archive import BackupError, Manifest, create_backup, known_revisions, read_backup, restore_backup
+from ..extensions import db
 
 
 backup_group = AppGroup("backup", help="Make, check and restore backups of the database.")

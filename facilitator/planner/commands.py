@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .. import shipped
+from ..library import shipped
 from ..extensions import db
 from ..models import User
 from .exchange import ImportFailed

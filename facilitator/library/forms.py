@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..library import AUDIENCES, FORMATS, INTENSITIES, MAX_MINUTES, MAX_SUMMARY, MAX_TITLE, STAGES, THEME_LABELS, THEMES
+from .files import AUDIENCES, FORMATS, INTENSITIES, MAX_MINUTES, MAX_SUMMARY, MAX_TITLE, STAGES, THEME_LABELS, THEMES
 
 MINUTES = [InputRequired(message="Enter a number of minutes."), NumberRange(min=1, max=MAX_MINUTES)]
 # Form field name -> the section heading it holds in the exercise file.

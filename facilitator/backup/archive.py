@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import URL, Connection, Engine
 
-from .clock import utcnow
+from ..clock import utcnow
 
 FORMAT = "facilitator-backup"
 FORMAT_VERSION = 1

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ..clock import random_token
 from ..extensions import db
 from .models import ReflectionAnswer, ReflectionResponse, UsedSubmitToken, random_id
-from .published import QuestionSpec
+from .form_cache import QuestionSpec
 
 TEXT_LIMITS = {"word": 40, "short": 280, "long": 3000}
 WORD_LIMIT = 3  # "one word" allows a short phrase: "let down", "on edge"

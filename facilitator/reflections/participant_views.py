@@ -16,8 +16,8 @@ from .. import support
 from ..clock import today, utcnow
 from ..extensions import csrf, limiter
 from ..logging_setup import keep_client_addresses_out_of_werkzeug_log
-from . import participants, published, service
-from .published import FormSpec
+from . import codes, form_cache, service, submissions
+from .form_cache import FormSpec
 
 blueprint = Blueprint("reflections_public", __name__)
 # The one-time token guards the submit; there is no signed-in session here for CSRF to protect,
@@ -58,11 +58,11 @@ def join():
     typed = request.args.get("code")
     if typed is None:
         return render_template("reflections/public/join.html", typed="", problem="")
-    code = service.normalise_code(typed)
-    if not service.looks_like_code(code):
+    code = codes.normalise_code(typed)
+    if not codes.looks_like_code(code):
         problem = "A code has 6 letters and numbers, like KM4 7RX. Please check it on the poster."
         return render_template("reflections/public/join.html", typed=typed, problem=problem), 422
-    if published.published_form(code) is None:
+    if form_cache.published_form(code) is None:
         problem = "No form has this code. Please check the letters on the poster, or ask your facilitator."
         return render_template("reflections/public/join.html", typed=typed, problem=problem), 404
     return redirect(url_for("reflections_public.form", code=code))
@@ -70,7 +70,7 @@ def join():
 
 def _form_or_page(code: str) -> FormSpec | tuple:
     """The open form for a code, or the kind page (and status) that explains why it cannot be answered."""
-    form = published.published_form(code)
+    form = form_cache.published_form(code)
     if form is None:
         return render_template("reflections/public/not_found.html"), 404
     status = form.status(utcnow())
@@ -102,7 +102,7 @@ def blank_form_page(form: FormSpec, token: str) -> str:
     key = (form.id, form.code, form.version, form.facilitator_name, current_app.config.get("MIN_RESPONSES"), resources)
     page = _blank_pages.get(key)
     if page is None:
-        if len(_blank_pages) >= published.CACHE_SIZE:
+        if len(_blank_pages) >= form_cache.CACHE_SIZE:
             _blank_pages.clear()
         page = _blank_pages[key] = form_page(form, TOKEN_SLOT)[0]
     return page.replace(TOKEN_SLOT, token, 1)
@@ -110,14 +110,14 @@ def blank_form_page(form: FormSpec, token: str) -> str:
 
 @blueprint.get("/r/<code>")
 def form(code: str):
-    canonical = service.normalise_code(code)
-    if canonical != code and service.looks_like_code(canonical):
+    canonical = codes.normalise_code(code)
+    if canonical != code and codes.looks_like_code(canonical):
         # The address typed from the poster in lower case, or with the space or a dash: same form.
         return redirect(url_for("reflections_public.form", code=canonical), 301)
     found = _form_or_page(code)
     if not isinstance(found, FormSpec):
         return found
-    return blank_form_page(found, participants.issue_token(current_app.config["SECRET_KEY"], found.id))
+    return blank_form_page(found, submissions.issue_token(current_app.config["SECRET_KEY"], found.id))
 
 
 @blueprint.post("/r/<code>")
@@ -129,23 +129,23 @@ def submit(code: str):
     form = found
     secret = current_app.config["SECRET_KEY"]
     token = request.form.get("token", "")
-    nonce = participants.token_nonce(secret, token, form.id)
+    nonce = submissions.token_nonce(secret, token, form.id)
     if nonce is None:
-        read = participants.read_answers([], {})
+        read = submissions.read_answers([], {})
         notice = "This page had expired. Your answers are still here: please press Send again."
-        return form_page(form, participants.issue_token(secret, form.id), read, notice, 400)
+        return form_page(form, submissions.issue_token(secret, form.id), read, notice, 400)
     fields = request.form.to_dict(flat=False)
-    read = participants.read_answers(form.questions, fields)
+    read = submissions.read_answers(form.questions, fields)
     if read.errors:
         return form_page(form, token, read, status=422)
-    participants.store_response(form.id, form.questions, read.values, nonce, today())
+    submissions.store_response(form.id, form.questions, read.values, nonce, today())
     # Stored or already stored by an earlier tap: the same thank-you either way.
     return redirect(url_for("reflections_public.thanks", code=form.code), 303)
 
 
 @blueprint.get("/r/<code>/thanks")
 def thanks(code: str):
-    form = published.published_form(code)
+    form = form_cache.published_form(code)
     if form is None:
         return render_template("reflections/public/not_found.html"), 404
     return render_template("reflections/public/thanks.html", form=form, resources=support.support_resources())

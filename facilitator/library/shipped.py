@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from .library import Library, Problem, load_library
+from .files import Library, Problem
+from .parse import load_library
 
 _cache: dict[str, tuple[tuple, Library, list[Problem]]] = {}
 _last_checked: dict[str, float] = {}

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..access import owned_or_404
 from ..extensions import db
-from ..library import LibraryError
+from .files import LibraryError
 from ..models import Exercise
 from . import service
 from .forms import ExerciseForm

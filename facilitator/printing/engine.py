@@ -22,8 +22,6 @@ from urllib.request import url2pathname
 
 from flask import current_app, render_template
 
-from . import qr
-
 PAPER_SIZES = ("A4", "Letter")
 # Tagged PDF with a readable structure tree; WeasyPrint 70 supports PDF/UA-1 directly.
 PDF_VARIANT = "pdf/ua-1"
@@ -32,7 +30,6 @@ RENDERER_REVISION = "1"
 CACHE_MAX_BYTES = 256 * 1024 * 1024
 # What print templates may load from static/: images and fonts, never code or data files.
 STATIC_SUFFIXES = frozenset({".css", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".ttf", ".otf"})
-POSTER_VARIANTS = ("poster", "card")
 
 
 @dataclass(frozen=True)
@@ -59,19 +56,6 @@ def render_html(template_name: str, context: dict, options: PrintOptions) -> str
 def render_pdf(template_name: str, context: dict, options: PrintOptions) -> bytes:
     """Render a handout template with plain data to PDF bytes, from the cache when unchanged."""
     return pdf_from_html(render_html(template_name, context, options), options)
-
-
-def poster_pdf(url: str, code: str, session_title: str, options: PrintOptions, variant: str = "poster") -> bytes:
-    """A wall poster or a folding table card leading participants to a reflection form."""
-    if variant not in POSTER_VARIANTS:
-        raise ValueError(f"variant must be one of {', '.join(POSTER_VARIANTS)}, not {variant!r}")
-    context = {"poster": poster_data(url, code, session_title), "variant": variant}
-    return render_pdf("poster.html", context, options)
-
-
-def poster_data(url: str, code: str, session_title: str) -> dict:
-    """What a poster or card shows; packs reuse it to add the poster as a page."""
-    return {"url": url, "code": code, "session_title": session_title, "qr": qr.qr_svg(url)}
 
 
 # --- the PDF cache -------------------------------------------------------------------------

@@ -6,12 +6,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import handouts, qr
+from ..printing import documents, qr
 from ..access import owned_or_404
 from ..planner.models import Programme
 from ..clock import utcnow
 from . import charts, export, moderation, results, service, trends
-from .blueprint import blueprint, own_form, own_question, participant_url
+from .addresses import participant_url
+from .blueprint import blueprint, own_form, own_question
 from .models import ReflectionForm
 
 WALL_TEXTS = 12
@@ -73,13 +74,6 @@ def question_answers(form_id: int, question_id: int):
     )  # fmt: skip
 
 
-def _print_options(title: str) -> handouts.PrintOptions:
-    return handouts.PrintOptions(
-        paper=current_user.paper_size if current_user.paper_size in handouts.PAPER_SIZES else "A4",
-        large_print=request.args.get("large") == "1", title=title, author=current_user.practice_name or current_user.name,
-    )  # fmt: skip
-
-
 def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -88,7 +82,7 @@ def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
 def results_pdf(form_id: int):
     reflection = own_form(form_id)
     found = _released_results(reflection, text_limit=300)
-    pdf = handouts.render_pdf("results.html", {"results": found}, _print_options(f"Results: {reflection.title}"))
+    pdf = documents.results_pdf(found, reflection.title, documents.request_print_options(current_user))
     return _download(pdf, "application/pdf", f"results-{reflection.code}.pdf")
 
 
@@ -104,12 +98,11 @@ def results_csv(form_id: int):
 def poster(form_id: int):
     reflection = own_form(form_id)
     variant = request.args.get("variant", "poster")
-    if variant not in handouts.POSTER_VARIANTS:
+    if variant not in documents.POSTER_VARIANTS:
         abort(400)
     session_title = reflection.session.title if reflection.session else reflection.title
-    pdf = handouts.poster_pdf(
-        participant_url(reflection), reflection.code, session_title, _print_options(f"Reflection: {session_title}"), variant
-    )
+    options = documents.request_print_options(current_user)
+    pdf = documents.poster_pdf(participant_url(reflection.code), reflection.code, session_title, options, variant)
     return _download(pdf, "application/pdf", f"{variant}-{reflection.code}.pdf")
 
 
@@ -120,7 +113,7 @@ def poster(form_id: int):
 def wall(form_id: int):
     """The projector view. wall.js refreshes the panels; without JavaScript a meta refresh does."""
     reflection = own_form(form_id)
-    url = participant_url(reflection)
+    url = participant_url(reflection.code)
     found = _released_results(reflection, text_limit=WALL_TEXTS, wall=True)
     return render_template("reflections/wall.html", reflection=reflection, results=found, url=url, qr=qr.qr_svg(url))
 

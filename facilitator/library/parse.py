@@ -1,4 +1,4 @@
-"""The exercise library as files: parse and validate `session_plans/` into frozen dataclasses.
+"""Read and validate `session_plans/` into the dataclasses of `files.py`.
 
 No Flask here: the loader is used by the web app, the CLI, the PDF renderer and the tests alike.
 Every problem is reported as a `Problem` naming the file, the field and what is wrong, so that
@@ -8,197 +8,41 @@ Every problem is reported as a `Problem` naming the file, the field and what is 
 from __future__ import annotations
 
 import re
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-THEMES = (
-    "masks-and-scripts",
-    "vulnerability",
-    "emotional-literacy",
-    "communication",
-    "provider-role",
-    "intimacy-beyond-sex",
-    "listening",
-    "partners-part",
-    "openings-and-closings",
+from .files import (
+    THEMES,
+    FORMATS,
+    INTENSITIES,
+    STAGES,
+    AUDIENCES,
+    HANDOUT_KINDS,
+    QUESTION_TYPES,
+    REQUIRED_SECTIONS,
+    SECTION_ORDER,
+    SLUG_PATTERN,
+    CLOCK_PATTERN,
+    STEP_PATTERN,
+    WRITE_MARKER,
+    MAX_TITLE,
+    MAX_SUMMARY,
+    MAX_MINUTES,
+    LibraryError,
+    Problem,
+    Step,
+    ExerciseFile,
+    Handout,
+    Question,
+    QuestionSet,
+    TemplateItem,
+    AcceptedWarning,
+    SessionSpec,
+    Template,
+    Library,
 )
-THEME_LABELS = {
-    "masks-and-scripts": "Masks and scripts",
-    "vulnerability": "Fear of vulnerability",
-    "emotional-literacy": "Emotional literacy",
-    "communication": "Communication styles",
-    "provider-role": "The provider role",
-    "intimacy-beyond-sex": "Intimacy beyond sex",
-    "listening": "Listening without fixing",
-    "partners-part": "The partner's part",
-    "openings-and-closings": "Openings, grounding and closings",
-}
-FORMATS = ("solo", "pairs", "triads", "small-group", "whole-group", "couples")
-INTENSITIES = ("low", "medium", "high")
-STAGES = ("opening", "working", "closing")
-AUDIENCES = ("men", "couples", "mixed")
-HANDOUT_KINDS = ("partners", "practice", "vocabulary", "info")
-QUESTION_TYPES = ("scale5", "scale10", "single", "multi", "feelings", "word", "short", "long")
-REQUIRED_SECTIONS = ("Purpose", "Steps", "Facilitator script", "Debrief questions", "Safety notes")
-OPTIONAL_SECTIONS = ("Variations", "Participant handout")
-SECTION_ORDER = REQUIRED_SECTIONS + OPTIONAL_SECTIONS
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CLOCK_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-STEP_PATTERN = re.compile(r"^\d+\.\s+\*\*(?P<title>.+?)\((?P<minutes>\d+)\s*min\)\.?\*\*", re.MULTILINE)
-WRITE_MARKER = re.compile(r"^\[\[write (\d+)\]\]$", re.MULTILINE)
-MAX_TITLE = 80
-MAX_SUMMARY = 300
-MAX_MINUTES = 240
-
-
-class LibraryError(Exception):
-    """Raised when a library file cannot be used; carries every problem found in it."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Step:
-    title: str
-    minutes: int
-
-
-@dataclass(frozen=True)
-class Exercise:
-    slug: str
-    title: str
-    theme: str
-    summary: str
-    minutes: int
-    min_minutes: int
-    max_minutes: int
-    format: str
-    group_min: int
-    group_max: int
-    intensity: str
-    stage: str
-    grounding: bool
-    audience: tuple[str, ...]
-    materials: tuple[str, ...]
-    source: str
-    licence: str
-    worksheet: bool
-    sections: dict[str, str] = field(hash=False, compare=True)
-    steps: tuple[Step, ...] = ()
-
-    @property
-    def theme_label(self) -> str:
-        return THEME_LABELS.get(self.theme, self.theme)
-
-    @property
-    def participant_handout(self) -> str:
-        return self.sections.get("Participant handout", "")
-
-
-@dataclass(frozen=True)
-class Handout:
-    slug: str
-    title: str
-    kind: str
-    theme: str
-    week: int | None
-    summary: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str
-    type: str
-    prompt: str
-    low: str = ""
-    high: str = ""
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuestionSet:
-    slug: str
-    title: str
-    when: str
-    intro: str
-    questions: tuple[Question, ...]
-
-
-@dataclass(frozen=True)
-class TemplateItem:
-    """One line of an agenda: exactly one of exercise, break or block is set."""
-
-    kind: str  # "exercise" | "break" | "block"
-    exercise: str = ""
-    title: str = ""
-    minutes: int | None = None
-    note: str = ""
-    pin: str = ""
-
-
-@dataclass(frozen=True)
-class AcceptedWarning:
-    rule: str
-    why: str
-
-
-@dataclass(frozen=True)
-class SessionSpec:
-    title: str
-    theme: str
-    target_minutes: int
-    start_time: str
-    items: tuple[TemplateItem, ...]
-    group_size: int | None = None
-    audience: str = ""
-    summary: str = ""
-    reflection_opening: str = ""
-    reflection_closing: str = ""
-    take_home: str = ""
-    partner_handouts: tuple[str, ...] = ()
-    accepted_warnings: tuple[AcceptedWarning, ...] = ()
-
-
-@dataclass(frozen=True)
-class Template:
-    slug: str
-    title: str
-    kind: str  # "session" | "programme"
-    audience: str
-    summary: str
-    group_size: int | None
-    sessions: tuple[SessionSpec, ...]  # one for a session template, one a week for a programme
-
-
-@dataclass(frozen=True)
-class Library:
-    exercises: dict[str, Exercise]
-    handouts: dict[str, Handout]
-    question_sets: dict[str, QuestionSet]
-    templates: dict[str, Template]
-
-    def feelings(self) -> dict[str, tuple[str, ...]]:
-        """Core feelings and their finer words, read from the vocabulary sheet."""
-        sheet = next((h for h in self.handouts.values() if h.kind == "vocabulary"), None)
-        return parse_feelings(sheet.body) if sheet else {}
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -383,7 +227,7 @@ def _front_matter_mapping(text: str, path: Path | str) -> tuple[dict, str]:
     return meta, body
 
 
-def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None) -> Exercise:
+def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None) -> ExerciseFile:
     """Parse one exercise file's text; raise LibraryError listing every problem."""
     check = _Checker(path)
     meta, body = _front_matter_mapping(text, path)
@@ -431,7 +275,7 @@ def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None
 
     if check.problems:
         raise LibraryError(check.problems)
-    return Exercise(
+    return ExerciseFile(
         slug=slug, title=title, theme=theme, summary=summary,
         minutes=minutes, min_minutes=low, max_minutes=high,
         format=format_, group_min=group_min, group_max=group_max,
@@ -662,7 +506,7 @@ def load_library(root: Path | str) -> tuple[Library, list[Problem]]:
     """Read every file under `root`; return what parsed and the problems of what did not."""
     root = Path(root)
     problems: list[Problem] = []
-    exercises: dict[str, Exercise] = {}
+    exercises: dict[str, ExerciseFile] = {}
     handouts: dict[str, Handout] = {}
     question_sets: dict[str, QuestionSet] = {}
     templates: dict[str, Template] = {}
@@ -714,7 +558,7 @@ def load_library(root: Path | str) -> tuple[Library, list[Problem]]:
 
 def main(argv: list[str]) -> int:
     """`python -m facilitator.library check [ROOT]`: validate without a Flask app."""
-    root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "session_plans"
+    root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[2] / "session_plans"
     library, problems = load_library(root)
     for problem in problems:
         print(problem)
@@ -725,9 +569,3 @@ def main(argv: list[str]) -> int:
     )
     return 1 if problems else 0
 
-
-if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] != "check":
-        print("usage: python -m facilitator.library check [ROOT]")
-        sys.exit(2)
-    sys.exit(main(sys.argv[1:]))

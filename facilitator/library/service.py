@@ -10,8 +10,9 @@ import yaml
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..library import Exercise as ExerciseFile
-from ..library import Library, LibraryError, parse_exercise
+from .files import ExerciseFile
+from .files import Library, LibraryError
+from .parse import parse_exercise
 from ..models import Exercise
 
 EXERCISE_FIELDS = (

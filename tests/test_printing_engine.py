@@ -1,4 +1,4 @@
-"""handouts.py, qr.py and support.py: real PDFs read back with pypdf, posters scanned with zbarimg,
+"""printing/engine.py, printing/qr.py and support.py: real PDFs read back with pypdf, posters scanned with zbarimg,
 and the locked-down fetcher tried with local files and a listening socket."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import pytest
 import qrcode
 from pypdf import PdfReader
 
-from facilitator import create_app, handouts, qr, support
-from facilitator.handouts import PrintOptions
+from facilitator import create_app, support
+from facilitator.printing import engine, qr
+from facilitator.printing.engine import PrintOptions
 from facilitator.printing import documents
 from facilitator.printing.data import PrintExercise
 
@@ -153,9 +154,9 @@ def test_fetcher_serves_only_allow_listed_files_inside_the_static_folder(tmp_pat
     secret = tmp_path / "secret.css"
     secret.write_text("body{}")
     (static / "img" / "escape.svg").symlink_to(secret)
-    base = handouts.static_base_url(static)
+    base = engine.static_base_url(static)
 
-    assert handouts.allowed_static_file(base + "img/logo.svg", static) == (static / "img" / "logo.svg").resolve()
+    assert engine.allowed_static_file(base + "img/logo.svg", static) == (static / "img" / "logo.svg").resolve()
     for url in (
         base + "notes.py",  # not an asset type
         base + "../secret.css",  # climbs out
@@ -166,7 +167,7 @@ def test_fetcher_serves_only_allow_listed_files_inside_the_static_folder(tmp_pat
         "http://127.0.0.1/static/img/logo.svg",
         "file://evil.example/" + str(static / "img" / "logo.svg"),
     ):
-        assert handouts.allowed_static_file(url, static) is None, url
+        assert engine.allowed_static_file(url, static) is None, url
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def test_facilitator_markdown_cannot_read_local_files_or_reach_the_network(app, 
         f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">\n\n[[write 2]]\n'
     )
     with app.app_context():
-        html = handouts.render_html("worksheet.html", {**documents.base_context(), "exercise": sample_exercise(markdown)},
+        html = engine.render_html("worksheet.html", {**documents.base_context(), "exercise": sample_exercise(markdown)},
                                     PrintOptions())  # fmt: skip
         pdf = documents.worksheet_pdf(sample_exercise(markdown), PrintOptions())
     assert "<img" not in html and "<link" not in html and 'href="file:' not in html
@@ -239,7 +240,7 @@ def test_fetcher_refuses_files_and_network_even_in_raw_html_but_serves_data_and_
       <img src="{pixel}" alt="data ok"><img src="dot.png" alt="static ok">
       </body></html>"""
     with app.app_context():
-        pdf = handouts.pdf_from_html(html, PrintOptions())
+        pdf = engine.pdf_from_html(html, PrintOptions())
     assert connections() == 0
     reader = PdfReader(io.BytesIO(pdf))
     assert not reader.attachments
@@ -255,7 +256,7 @@ def test_script_tags_and_event_handlers_in_markdown_come_out_inert(app):
         "[tap me](javascript:alert(1))\n\n<img src=x onerror=alert(1)>\n\nPlain words.\n"
     )
     with app.app_context():
-        html = handouts.render_html("worksheet.html", {**documents.base_context(), "exercise": sample_exercise(markdown)},
+        html = engine.render_html("worksheet.html", {**documents.base_context(), "exercise": sample_exercise(markdown)},
                                     PrintOptions())  # fmt: skip
         pdf = documents.worksheet_pdf(sample_exercise(markdown), PrintOptions())
     tags = parsed_tags(html.split("<body>", 1)[1])
@@ -291,7 +292,7 @@ def test_cache_prunes_least_recently_used_files_past_its_bound(tmp_path):
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(b"%PDF" + b"x" * 996)
         os.utime(path, (1_000_000 + age, 1_000_000 + age))
-    handouts.prune_cache(tmp_path, max_bytes=2000)
+    engine.prune_cache(tmp_path, max_bytes=2000)
     assert sorted(p.stem for p in tmp_path.glob("*.pdf")) == ["middle", "new"]
 
 
@@ -332,7 +333,7 @@ def test_worksheet_pdf_has_metadata_tags_paper_size_and_page_footer(app):
 def test_poster_qr_scans_to_the_forms_exact_url(app, tmp_path, variant, paper, expected_codes):
     url = "https://groups.example.org/r/KM47RX"
     with app.app_context():
-        pdf = handouts.poster_pdf(url, "KM47RX", "Week 2: Finding the words", PrintOptions(paper=paper), variant)
+        pdf = documents.poster_pdf(url, "KM47RX", "Week 2: Finding the words", PrintOptions(paper=paper), variant)
     assert decoded_qr_codes(pdf, tmp_path) == [url] * expected_codes  # a card shows it on both faces
     (text,) = page_texts(pdf)
     assert url in text and "KM47RX" in text and "Anonymous" in text

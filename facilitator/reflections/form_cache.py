@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import User
 from .models import ReflectionForm, ReflectionQuestion, facilitator_name, form_status
-from .service import looks_like_code
+from .codes import looks_like_code
 
 CACHE_SIZE = 256
 _cache: dict[tuple[int, str, datetime], FormSpec] = {}
