@@ -2,28 +2,10 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length, Optional
-
 from . import service
-from .forms import PASSWORD_LENGTH, USERNAME_RULES
+from .forms import AddFacilitatorForm
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-class AddFacilitatorForm(FlaskForm):
-    username = StringField("Username", validators=USERNAME_RULES)
-    display_name = StringField("Name", validators=[Optional(), Length(max=120)])
-    practice_name = StringField(
-        "Practice name", validators=[Optional(), Length(max=120)], description="Printed as the author of handouts."
-    )
-    password = PasswordField(
-        "First password",
-        validators=[DataRequired(message="Choose a first password."), PASSWORD_LENGTH],
-        description="Tell it to them in person; they can change it on their account page.",
-    )
-    is_admin = BooleanField("May add and disable facilitators")
 
 
 @blueprint.before_request

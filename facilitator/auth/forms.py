@@ -16,12 +16,17 @@ USERNAME_RULES = [
 ]
 
 
-class SetupForm(FlaskForm):
+class AccountForm(FlaskForm):
+    """The fields every new account has, for the first-run setup and for an admin adding a colleague."""
+
     username = StringField("Username", validators=USERNAME_RULES)
     display_name = StringField("Your name", validators=[Optional(), Length(max=120)])
     practice_name = StringField(
         "Practice name", validators=[Optional(), Length(max=120)], description="Printed as the author of handouts."
     )
+
+
+class SetupForm(AccountForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired(message="Choose a password."), PASSWORD_LENGTH],
@@ -31,6 +36,16 @@ class SetupForm(FlaskForm):
         "Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
     )
     paper_size = SelectField("Paper size", choices=PAPER_SIZES, default="A4")
+
+
+class AddFacilitatorForm(AccountForm):
+    display_name = StringField("Name", validators=[Optional(), Length(max=120)])
+    password = PasswordField(
+        "First password",
+        validators=[DataRequired(message="Choose a first password."), PASSWORD_LENGTH],
+        description="Tell it to them in person; they can change it on their account page.",
+    )
+    is_admin = BooleanField("May add and disable facilitators")
 
 
 class LoginForm(FlaskForm):
