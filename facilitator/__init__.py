@@ -183,6 +183,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_first_run_guard(app: Flask) -> None:
     """Until the first account exists, every facilitator page leads to the one-time setup page."""
     from .models import User
+    from .reflections.participant_views import blueprint as participant_blueprint
 
     state = {"has_user": False}
 
@@ -190,7 +191,7 @@ def register_first_run_guard(app: Flask) -> None:
     def require_first_account():
         if state["has_user"] or request.endpoint in (None, "static", "auth.setup"):
             return None
-        if request.blueprint in app.config.get("PUBLIC_BLUEPRINTS", ("reflections_public",)):
+        if request.blueprint == participant_blueprint.name:  # participants never meet the setup page
             return None
         if db.session.scalar(select(User.id).limit(1)) is not None:
             state["has_user"] = True

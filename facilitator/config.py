@@ -33,6 +33,15 @@ DEFAULTS: dict[str, Any] = {
 INTEGER_SETTINGS = {name for name, value in DEFAULTS.items() if isinstance(value, int)}
 
 
+# Below three, a facilitator who knows two of the people who answered can work out the third.
+MIN_RESPONSES_FLOOR = 3
+
+
+def min_responses(configured: object) -> int:
+    """k, the fewest people whose answers are shown together: the setting, never below the floor."""
+    return max(MIN_RESPONSES_FLOOR, int(configured))
+
+
 def load_settings(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Merge defaults, the optional config.toml and FACILITATOR_* variables, later ones winning."""
     environ = os.environ if environ is None else environ
@@ -58,7 +67,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
             raise ValueError("SUPPORT_RESOURCES is a list: set it in instance/config.toml")
         else:
             settings[name] = value
-    settings["MIN_RESPONSES"] = max(3, int(settings["MIN_RESPONSES"]))
+    settings["MIN_RESPONSES"] = min_responses(settings["MIN_RESPONSES"])
     if settings["PAPER_SIZE"] not in ("A4", "Letter"):
         raise ValueError(f"PAPER_SIZE must be A4 or Letter, not {settings['PAPER_SIZE']!r}")
     if not settings["DATABASE_URL"]:

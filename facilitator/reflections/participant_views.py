@@ -18,6 +18,7 @@ from ..extensions import csrf, limiter
 from ..logging_setup import keep_client_addresses_out_of_werkzeug_log
 from . import codes, form_cache, service, submissions
 from .form_cache import FormSpec
+from .results import min_answers
 
 blueprint = Blueprint("reflections_public", __name__)
 # The one-time token guards the submit; there is no signed-in session here for CSRF to protect,
@@ -87,7 +88,7 @@ def form_page(form: FormSpec, token: str, read=None, notice: str = "", status: i
         "reflections/public/form.html", form=form, questions=form.questions, token=token,
         sent=request.form if read is not None else {},
         errors=read.errors if read else {}, notice=notice, preview=preview,
-        k=max(3, int(current_app.config.get("MIN_RESPONSES", 3))), resources=support.support_resources(),
+        k=min_answers(), resources=support.support_resources(),
     ), status  # fmt: skip
 
 

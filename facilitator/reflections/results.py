@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 
+from ..config import min_responses
 from ..extensions import db
 from .models import SCALE_TYPES, TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion, random_id
 
@@ -27,7 +28,7 @@ _shuffle = random.SystemRandom().shuffle
 
 def min_answers() -> int:
     """k: how many answers a question needs before anything of it is shown (never below 3)."""
-    return max(3, int(current_app.config.get("MIN_RESPONSES", 3)))
+    return min_responses(current_app.config["MIN_RESPONSES"])  # read each time: tests and admins change it
 
 
 def release_batches(form_id: int, k: int) -> int:
