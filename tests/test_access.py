@@ -87,4 +87,6 @@ def test_missing_pages_are_404_in_the_apps_look(signed_in, path):
     response = signed_in.get(path)
     assert response.status_code == 404
     assert "Page not found" in response.text
-    assert 'href="/exercises/"' in response.text or "facilitator" in response.text
+    # The app's look: its stylesheet, the site header, the error page's way back, and no stack trace.
+    assert '/static/css/app.css' in response.text and 'class="site-header"' in response.text
+    assert "Back to the start" in response.text and "Traceback" not in response.text
