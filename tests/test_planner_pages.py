@@ -38,7 +38,8 @@ def test_facilitator_builds_a_session_from_a_template_and_sees_the_clock(signed_
     assert page.status_code == 200
     assert clock_starts(page.text) == EVENING_STARTS
     assert "A test evening" in page.text and "Keep the tissues near." in page.text
-    assert "100 of 100 min" in page.text and "fits the target" in page.text
+    assert "91 of 100 min" in page.text and "fits the target" in page.text
+    assert "9 min of slack waiting for pinned times (not counted above)" in page.text
     assert "9 min of slack before this pinned time" in page.text
     assert "Accepted by the template (1)" in page.text and "quiet walk" in page.text
     assert 'class="warning" id=' not in page.text  # no open arc warnings
@@ -139,7 +140,7 @@ def test_facilitator_adds_an_exercise_a_break_and_a_block(app, signed_in, evenin
     assert signed_in.post(f"/sessions/{evening}/items/block", data={"block-title": "Notices", "block-minutes": "0"}).status_code == 302
     page = signed_in.get(f"/sessions/{evening}")
     assert clock_starts(page.text)[-3:] == ["20:40", "20:45", "21:00"]
-    assert "⚠ 20 min over the target" in page.text
+    assert "⚠ 11 min over the target (ends 21:00, planned 20:40)" in page.text  # 111 min of content, 9 of slack
 
 
 @pytest.mark.parametrize(("url", "data", "field", "message"), [
@@ -294,3 +295,12 @@ def test_facilitator_removes_an_item_by_mistake_and_puts_it_back_in_its_place(ap
     assert "Put it back" not in signed_in.get(f"/sessions/{session_id}").text
     again = signed_in.post(f"/sessions/{session_id}/items/put-back", follow_redirects=True)
     assert "There is nothing to put back." in again.text
+
+
+def test_removing_the_long_exercise_before_a_pinned_closing_shows_content_and_slack_apart(app, signed_in, evening):
+    deep = items_of(app, evening)[2][0]
+    signed_in.post(f"/sessions/{evening}/items/{deep}/remove")
+    page = signed_in.get(f"/sessions/{evening}")
+    assert "46 of 100 min" in page.text and "100 of 100 min" not in page.text
+    assert "and 54 min of slack waiting for pinned times (not counted above)" in page.text
+    assert "54 min short of the target" in page.text and "fits the target" not in page.text

@@ -205,3 +205,28 @@ def test_dismissed_warning_stays_dismissed_until_restored(evening):
     assert review.arc_report(evening).active == () and len(review.arc_report(evening).dismissed) == 1
     service.restore_warning(evening, "no-check-in")
     assert [w.key for w in review.arc_report(evening).active] == ["no-check-in"]
+
+
+def test_slack_before_a_pin_is_not_counted_as_content_after_an_exercise_is_removed(user, shipped):
+    """The walkthrough's evening: removing a 30-minute exercise before a 20:30 break left "150 of 90"."""
+    session = service.create_session(user.id, SessionDetails(title="Pinned tea", start_time="19:00", target_minutes=90))
+    service.add_block(session, "Welcome", 10)
+    wheel = service.add_exercise(session, shipped("feelings-wheel-from-core-to-fine"), minutes=30)
+    service.add_block(session, "A talk", 30)
+    tea = service.add_break(session, 10, "Tea")
+    service.update_item(tea, minutes=10, note="", pin="20:30")
+    service.add_block(session, "A round", 50)
+    service.remove_item(wheel)
+
+    plan = review.timeline(db.session.get(GroupSession, session.id))
+    assert (plan.total, plan.slack, plan.span, plan.end_clock) == (100, 50, 150, "21:30")
+    assert (plan.over_by, plan.ends_late_by, plan.under_by) == (10, 60, 0)
+
+
+def test_content_that_fits_but_waits_for_a_late_pin_ends_late_and_says_why(user, shipped):
+    session = service.create_session(user.id, SessionDetails(title="Late pin", start_time="19:00", target_minutes=60))
+    service.add_block(session, "Welcome", 20)
+    closing = service.add_exercise(session, shipped("closing-one-word"), minutes=5)
+    service.update_item(closing, minutes=5, note="", pin="20:30")
+    plan = review.timeline(db.session.get(GroupSession, session.id))
+    assert (plan.total, plan.slack, plan.over_by, plan.ends_late_by) == (25, 70, 0, 35)

@@ -38,11 +38,22 @@ class Timeline:
 
     @property
     def total(self) -> int:
+        """Minutes of content: what the items themselves take. Slack before a pin is not content."""
+        return sum(row.item.minutes for row in self.rows)
+
+    @property
+    def slack(self) -> int:
+        """Minutes of pause the agenda waits before its pinned items (their positive gaps)."""
+        return sum(row.slot.gap for row in self.rows if row.slot.gap and row.slot.gap > 0)
+
+    @property
+    def span(self) -> int:
+        """Minutes from the start to the end of the last item: content, slack, less any overrun."""
         return self.rows[-1].slot.end - self.start if self.rows else 0
 
     @property
     def end_clock(self) -> str:
-        return format_clock(self.start + self.total)
+        return format_clock(self.start + self.span)
 
     @property
     def target_end_clock(self) -> str:
@@ -50,11 +61,17 @@ class Timeline:
 
     @property
     def over_by(self) -> int:
+        """Minutes of content beyond the target."""
         return max(0, self.total - self.target)
 
     @property
+    def ends_late_by(self) -> int:
+        """Minutes the last item ends after the planned end (content and slack together)."""
+        return max(0, self.span - self.target)
+
+    @property
     def under_by(self) -> int:
-        """Minutes short of the target, counted only when more than 10% short."""
+        """Minutes of content short of the target, counted only when more than 10% short."""
         return self.target - self.total if self.rows and self.total < self.target * UNDER_TARGET_SHARE else 0
 
     @property
@@ -93,7 +110,7 @@ class Review:
 
     @property
     def warning_count(self) -> int:
-        return len(self.arc.active) + len(self.timeline.overruns) + bool(self.timeline.over_by or self.timeline.under_by)
+        return len(self.arc.active) + len(self.timeline.overruns) + bool(self.timeline.over_by or self.timeline.ends_late_by or self.timeline.under_by)
 
 
 def review(session: GroupSession) -> Review:
