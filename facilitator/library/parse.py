@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .checker import FieldChecker
 from .files import (
     THEMES,
     FORMATS,
@@ -24,7 +25,6 @@ from .files import (
     REQUIRED_SECTIONS,
     SECTION_ORDER,
     SLUG_PATTERN,
-    CLOCK_PATTERN,
     STEP_PATTERN,
     WRITE_MARKER,
     MAX_TITLE,
@@ -37,103 +37,13 @@ from .files import (
     Handout,
     Question,
     QuestionSet,
-    TemplateItem,
-    AcceptedWarning,
-    SessionSpec,
     Template,
     Library,
 )
+from .parse_templates import check_template_references, parse_template
 
 
 # --- reading -----------------------------------------------------------------------------
-
-
-class _Checker:
-    """Collects problems for one file while its fields are read."""
-
-    def __init__(self, path: Path | str):
-        self.path = str(path)
-        self.problems: list[Problem] = []
-
-    def add(self, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.path, field_name, message))
-
-    def text(self, data: dict, name: str, *, required: bool = True, max_length: int | None = None) -> str:
-        value = data.get(name)
-        if value is None or value == "":
-            if required:
-                self.add(name, "is missing")
-            return ""
-        if not isinstance(value, str):
-            self.add(name, f"must be text, not {type(value).__name__} ({value!r})")
-            return ""
-        value = value.strip()
-        if max_length and len(value) > max_length:
-            self.add(name, f"is {len(value)} characters long; at most {max_length} allowed")
-        return value
-
-    def integer(self, data: dict, name: str, *, low: int, high: int, required: bool = True) -> int | None:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.add(name, "is missing")
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.add(name, f"must be a whole number, not {type(value).__name__} ({value!r})")
-            return None
-        if not low <= value <= high:
-            self.add(name, f"is {value}; must be between {low} and {high}")
-            return None
-        return value
-
-    def choice(self, data: dict, name: str, allowed: tuple[str, ...], *, required: bool = True) -> str:
-        value = self.text(data, name, required=required)
-        if value and value not in allowed:
-            self.add(name, f"is {value!r}; must be one of {', '.join(allowed)}")
-            return ""
-        return value
-
-    def boolean(self, data: dict, name: str, default: bool = False) -> bool:
-        value = data.get(name, default)
-        if not isinstance(value, bool):
-            self.add(name, f"must be true or false, not {value!r}")
-            return default
-        return value
-
-    def text_list(self, data: dict, name: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        value = data.get(name, [])
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.add(name, f"must be a list of text, not {value!r}")
-            return ()
-        if allowed:
-            for item in value:
-                if item not in allowed:
-                    self.add(name, f"has {item!r}; each must be one of {', '.join(allowed)}")
-        return tuple(v.strip() for v in value)
-
-    def slug(self, data: dict, expected: str | None) -> str:
-        value = self.text(data, "slug")
-        if value and not SLUG_PATTERN.match(value):
-            self.add("slug", f"{value!r} may hold only lowercase letters, digits and single hyphens")
-        elif value and expected and value != expected:
-            self.add("slug", f"is {value!r} but the file is named {expected!r}")
-        return value
-
-    def clock(self, data: dict, name: str, *, required: bool = False) -> str:
-        value = data.get(name)
-        if value is None or value == "":
-            if required:
-                self.add(name, "is missing")
-            return ""
-        if isinstance(value, int) and not isinstance(value, bool):
-            # YAML 1.1 reads an unquoted 19:30 as a sexagesimal number.
-            value = f"{value // 60:02d}:{value % 60:02d}"
-        if not isinstance(value, str) or not CLOCK_PATTERN.match(value.strip()):
-            self.add(name, f"is {value!r}; write a 24-hour clock time in quotes, like \"19:30\"")
-            return ""
-        return value.strip()
 
 
 def split_front_matter(text: str) -> tuple[Any, str]:
@@ -193,7 +103,7 @@ def parse_feelings(markdown: str) -> dict[str, tuple[str, ...]]:
     return feelings
 
 
-def _read_yaml_mapping(path: Path, checker: _Checker) -> dict | None:
+def _read_yaml_mapping(path: Path, checker: FieldChecker) -> dict | None:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -229,7 +139,7 @@ def _front_matter_mapping(text: str, path: Path | str) -> tuple[dict, str]:
 
 def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None) -> ExerciseFile:
     """Parse one exercise file's text; raise LibraryError listing every problem."""
-    check = _Checker(path)
+    check = FieldChecker(path)
     meta, body = _front_matter_mapping(text, path)
 
     slug = check.slug(meta, expected_slug)
@@ -285,12 +195,12 @@ def parse_exercise(text: str, path: Path | str, expected_slug: str | None = None
     )  # fmt: skip
 
 
-def _minutes_range(meta: dict, check: _Checker) -> tuple[Any, Any, Any]:
+def _minutes_range(meta: dict, check: FieldChecker) -> tuple[Any, Any, Any]:
     value = meta.get("minutes")
     if not isinstance(value, dict):
         check.add("minutes", f"must be a mapping like {{default: 20, min: 15, max: 30}}, not {value!r}")
         return None, None, None
-    sub = _Checker(check.path)
+    sub = FieldChecker(check.path)
     default = sub.integer(value, "default", low=1, high=MAX_MINUTES)
     low = sub.integer(value, "min", low=1, high=MAX_MINUTES)
     high = sub.integer(value, "max", low=1, high=MAX_MINUTES)
@@ -300,12 +210,12 @@ def _minutes_range(meta: dict, check: _Checker) -> tuple[Any, Any, Any]:
     return default, low, high
 
 
-def _group_size(meta: dict, check: _Checker) -> tuple[Any, Any]:
+def _group_size(meta: dict, check: FieldChecker) -> tuple[Any, Any]:
     value = meta.get("group_size")
     if not isinstance(value, dict):
         check.add("group_size", f"must be a mapping like {{min: 2, max: 16}}, not {value!r}")
         return None, None
-    sub = _Checker(check.path)
+    sub = FieldChecker(check.path)
     low = sub.integer(value, "min", low=1, high=500)
     high = sub.integer(value, "max", low=1, high=500)
     check.problems += [Problem(p.path, f"group_size.{p.field}", p.message) for p in sub.problems]
@@ -314,7 +224,7 @@ def _group_size(meta: dict, check: _Checker) -> tuple[Any, Any]:
     return low, high
 
 
-def _check_write_markers(markdown: str, check: _Checker) -> None:
+def _check_write_markers(markdown: str, check: FieldChecker) -> None:
     for line in markdown.splitlines():
         stripped = line.strip()
         if stripped.startswith("[[") and not WRITE_MARKER.match(stripped):
@@ -325,7 +235,7 @@ def _check_write_markers(markdown: str, check: _Checker) -> None:
 
 
 def parse_handout(text: str, path: Path | str, expected_slug: str | None = None) -> Handout:
-    check = _Checker(path)
+    check = FieldChecker(path)
     meta, body = _front_matter_mapping(text, path)
     slug = check.slug(meta, expected_slug)
     title = check.text(meta, "title", max_length=MAX_TITLE)
@@ -342,7 +252,7 @@ def parse_handout(text: str, path: Path | str, expected_slug: str | None = None)
 
 
 def parse_question_set(data: Any, path: Path | str, expected_slug: str | None = None) -> QuestionSet:
-    check = _Checker(path)
+    check = FieldChecker(path)
     if not isinstance(data, dict):
         raise LibraryError([Problem(str(path), "file", "must hold a YAML mapping of field: value")])
     slug = check.slug(data, expected_slug)
@@ -356,7 +266,7 @@ def parse_question_set(data: Any, path: Path | str, expected_slug: str | None = 
         raw = []
     seen: set[str] = set()
     for index, entry in enumerate(raw, start=1):
-        sub = _Checker(path)
+        sub = FieldChecker(path)
         if not isinstance(entry, dict):
             check.add(f"questions[{index}]", "must be a mapping with key, type and prompt")
             continue
@@ -379,127 +289,6 @@ def parse_question_set(data: Any, path: Path | str, expected_slug: str | None = 
         raise LibraryError(check.problems)
     return QuestionSet(slug=slug, title=title, when=when, intro=intro, questions=tuple(questions))
 
-
-def parse_template(data: Any, path: Path | str, expected_slug: str | None = None) -> Template:
-    """Parse a session or programme template mapping (also used for imports)."""
-    check = _Checker(path)
-    if not isinstance(data, dict):
-        raise LibraryError([Problem(str(path), "file", "must hold a YAML mapping of field: value")])
-    slug = check.slug(data, expected_slug)
-    title = check.text(data, "title", max_length=120)
-    kind = check.choice(data, "kind", ("session", "programme"))
-    audience = check.choice(data, "audience", AUDIENCES)
-    summary = check.text(data, "summary", required=False, max_length=600)
-    group_size = check.integer(data, "group_size", low=1, high=500, required=False)
-    sessions: list[SessionSpec] = []
-    if kind == "session":
-        sessions.append(parse_session_spec(data, check, "", group_size, audience, summary, title))
-    elif kind == "programme":
-        weeks = data.get("weeks")
-        if not isinstance(weeks, list) or not weeks:
-            check.add("weeks", "must be a list of at least one week")
-            weeks = []
-        for number, week in enumerate(weeks, start=1):
-            if not isinstance(week, dict):
-                check.add(f"weeks[{number}]", "must be a mapping")
-                continue
-            sessions.append(parse_session_spec(week, check, f"weeks[{number}].", group_size, audience))
-    if check.problems:
-        raise LibraryError(check.problems)
-    return Template(slug=slug, title=title, kind=kind, audience=audience, summary=summary,
-                    group_size=group_size, sessions=tuple(sessions))  # fmt: skip
-
-
-def parse_session_spec(
-    data: dict, check: _Checker, prefix: str, group_size: int | None, audience: str,
-    summary: str = "", title: str = "",
-) -> SessionSpec:  # fmt: skip
-    sub = _Checker(check.path)
-    title = title or sub.text(data, "title", max_length=120)
-    theme = sub.text(data, "theme", required=False, max_length=120)
-    target = sub.integer(data, "target_minutes", low=5, high=720)
-    start = sub.clock(data, "start_time") or "19:00"
-    reflection = data.get("reflection") or {}
-    if not isinstance(reflection, dict):
-        sub.add("reflection", "must be a mapping like {opening: slug, closing: slug}")
-        reflection = {}
-    opening = sub.text(reflection, "opening", required=False)
-    closing = sub.text(reflection, "closing", required=False)
-    take_home = sub.text(data, "take_home", required=False)
-    partner_handouts = sub.text_list(data, "partner_handouts")
-    accepted = []
-    for entry in data.get("accepted_warnings") or []:
-        if not isinstance(entry, dict) or not entry.get("rule") or not entry.get("why"):
-            sub.add("accepted_warnings", "each needs a rule and a why")
-            continue
-        accepted.append(AcceptedWarning(rule=str(entry["rule"]), why=str(entry["why"])))
-    items = _parse_items(data.get("items"), sub)
-    check.problems += [Problem(p.path, prefix + p.field, p.message) for p in sub.problems]
-    return SessionSpec(
-        title=title, theme=theme, target_minutes=target or 0, start_time=start, items=tuple(items),
-        group_size=group_size, audience=audience, summary=summary,
-        reflection_opening=opening, reflection_closing=closing, take_home=take_home,
-        partner_handouts=partner_handouts, accepted_warnings=tuple(accepted),
-    )  # fmt: skip
-
-
-def _parse_items(raw: Any, check: _Checker) -> list[TemplateItem]:
-    if not isinstance(raw, list) or not raw:
-        check.add("items", "must be a list of at least one item")
-        return []
-    items = []
-    for index, entry in enumerate(raw, start=1):
-        name = f"items[{index}]"
-        if not isinstance(entry, dict):
-            check.add(name, "must be a mapping with exercise, break or block")
-            continue
-        kinds = [k for k in ("exercise", "break", "block") if k in entry]
-        if len(kinds) != 1:
-            check.add(name, "must have exactly one of exercise, break or block")
-            continue
-        sub = _Checker(check.path)
-        note = sub.text(entry, "note", required=False, max_length=2000)
-        pin = sub.clock(entry, "pin")
-        if kinds == ["exercise"]:
-            slug = sub.text(entry, "exercise")
-            minutes = sub.integer(entry, "minutes", low=1, high=MAX_MINUTES, required=False)
-            item = TemplateItem(kind="exercise", exercise=slug, minutes=minutes, note=note, pin=pin)
-        elif kinds == ["break"]:
-            minutes = sub.integer(entry, "break", low=1, high=MAX_MINUTES)
-            title = sub.text(entry, "title", required=False, max_length=120) or "Break"
-            item = TemplateItem(kind="break", title=title, minutes=minutes, note=note, pin=pin)
-        else:
-            title = sub.text(entry, "block", max_length=120)
-            minutes = sub.integer(entry, "minutes", low=0, high=MAX_MINUTES)
-            item = TemplateItem(kind="block", title=title, minutes=minutes, note=note, pin=pin)
-        check.problems += [Problem(p.path, f"{name}.{p.field}", p.message) for p in sub.problems]
-        items.append(item)
-    return items
-
-
-def check_template_references(template: Template, library: Library, path: str) -> list[Problem]:
-    """Problems with slugs a template names that the library does not hold."""
-    problems = []
-    for number, spec in enumerate(template.sessions, start=1):
-        prefix = f"weeks[{number}]." if template.kind == "programme" else ""
-        for index, item in enumerate(spec.items, start=1):
-            if item.kind != "exercise":
-                continue
-            exercise = library.exercises.get(item.exercise)
-            if exercise is None:
-                problems.append(Problem(path, f"{prefix}items[{index}].exercise", f"unknown exercise slug {item.exercise!r}"))
-            elif item.minutes is not None and not exercise.min_minutes <= item.minutes <= exercise.max_minutes:
-                problems.append(Problem(
-                    path, f"{prefix}items[{index}].minutes",
-                    f"{item.minutes} is outside {exercise.slug}'s range of {exercise.min_minutes} to {exercise.max_minutes}",
-                ))  # fmt: skip
-        for key, slug in (("reflection.opening", spec.reflection_opening), ("reflection.closing", spec.reflection_closing)):
-            if slug and slug not in library.question_sets:
-                problems.append(Problem(path, prefix + key, f"unknown question set {slug!r}"))
-        for slug in (spec.take_home, *spec.partner_handouts):
-            if slug and slug not in library.handouts:
-                problems.append(Problem(path, prefix + "handouts", f"unknown handout {slug!r}"))
-    return problems
 
 
 def load_library(root: Path | str) -> tuple[Library, list[Problem]]:
@@ -530,7 +319,7 @@ def load_library(root: Path | str) -> tuple[Library, list[Problem]]:
         except LibraryError as error:
             problems += error.problems
     for path in sorted((root / "questions").glob("*.yaml")):
-        check = _Checker(path)
+        check = FieldChecker(path)
         data = _read_yaml_mapping(path, check)
         problems += check.problems
         if data is not None:
@@ -540,7 +329,7 @@ def load_library(root: Path | str) -> tuple[Library, list[Problem]]:
                 problems += error.problems
     template_paths: dict[str, Path] = {}
     for path in sorted((root / "templates").glob("*.yaml")):
-        check = _Checker(path)
+        check = FieldChecker(path)
         data = _read_yaml_mapping(path, check)
         problems += check.problems
         if data is not None:

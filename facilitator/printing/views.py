@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from .. import support

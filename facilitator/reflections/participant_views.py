@@ -16,7 +16,7 @@ from .. import support
 from ..clock import today, utcnow
 from ..extensions import csrf, limiter
 from ..logging_setup import keep_client_addresses_out_of_werkzeug_log
-from . import codes, form_cache, service, submissions
+from . import codes, form_cache, submissions
 from .form_cache import FormSpec
 from .results import min_answers
 
