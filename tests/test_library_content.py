@@ -97,6 +97,7 @@ REQUIRED_TEMPLATES = {
     "couples-evening": ("session", 1, 150),
     "taster-hour": ("session", 1, 60),
     "one-day-retreat": ("session", 1, 360),
+    "six-week-follow-up-evening": ("session", 1, 90),
 }
 
 
