@@ -25,8 +25,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,12 +34,12 @@ import time
 import urllib.parse
 import uuid
 from datetime import date
-from http.client import HTTPConnection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VENV_BIN = Path(sys.executable).parent
+from bench import servers  # noqa: E402
+
 POSTGRES = os.environ.get("FACILITATOR_BENCH_POSTGRES", "postgresql+psycopg://127.0.0.1:5432/test")
 SECRET = "bench-secret"
 WORDS = ("tired", "calm", "hopeful", "stuck", "lighter", "heard", "restless", "grateful")
@@ -99,8 +97,7 @@ class Setup:
             self.schema = f"bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
             self._postgres(f'CREATE SCHEMA "{self.schema}"')
             self.url = f"{POSTGRES}?options=-csearch_path%3D{self.schema}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATOR_") and k != "WEB_CONCURRENCY"}
-        self.env.update({
+        self.env = servers.clean_environment({
             "FACILITATOR_INSTANCE_PATH": str(self.instance), "FACILITATOR_DATABASE_URL": self.url,
             "FACILITATOR_SECRET_KEY": SECRET, "FACILITATOR_SUBMIT_RATE_LIMIT": "1000000 per minute",
         })  # fmt: skip
@@ -166,53 +163,25 @@ class Setup:
             self._postgres(f'DROP SCHEMA "{self.schema}" CASCADE')
 
 
-# --- gunicorn ---------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# --- gunicorn (started and stopped as bench/servers.py does it for the tests too) ------------------------
 
 
 def start_gunicorn(setup: Setup, target: str, log_path: Path, workers: int, extra: list[str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {**setup.env, "FACILITATOR_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "python:facilitator.gunicorn_conf", *extra, target],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            request(port, "GET", "/join" if target == "app:app" else "/missing")
-            return process, port
-        except OSError:
-            time.sleep(0.2)
-    stop_gunicorn(process)
-    raise SystemExit(f"gunicorn did not start:\n{log_path.read_text()}")
+    try:
+        server = servers.start_gunicorn(setup.env, log_path, target=target, workers=workers, extra_args=extra,
+                                        ready_path="/join" if target == "app:app" else "/missing")  # fmt: skip
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
+    return server.process, server.port
 
 
 def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    servers.stop(process)
 
 
 def request(port: int, method: str, path: str, body: str | None = None, timeout: float = 30) -> tuple[int, str]:
-    connection = HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
+    reply = servers.http(port, method, path, body, timeout=timeout)
+    return reply.status, reply.body
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -386,7 +355,8 @@ def results_page(setup: Setup, form_id: int, user_id: int, repeat: int) -> dict:
 
 
 def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
-    from facilitator import gunicorn_conf, shipped
+    from facilitator import gunicorn_conf
+    from facilitator.library import shipped
     from facilitator.reflections.submissions import issue_token
 
     print(f"\n== {kind} ==", flush=True)

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.parse
 import uuid
-from http.client import HTTPConnection
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,13 +13,11 @@ import pytest
 from gunicorn.config import Config
 from sqlalchemy import text
 
+from bench import servers
 from facilitator import create_app, gunicorn_conf
 from facilitator.extensions import db
 from facilitator.security import LOG_CLIENT_ADDRESS
 from tests.conftest import POSTGRES_URL, TEST_DB
-
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 
 
 def test_worker_count_follows_the_machine():
@@ -153,62 +144,22 @@ def test_sign_in_limits_are_shared_by_workers_through_redis(app, app_config, use
 
 def http(base: str, method: str, path: str, form: dict | None = None, timeout: float = 10):
     """One request, no redirects followed: (status, headers, body)."""
-    parsed = urllib.parse.urlsplit(base)
-    connection = HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
-    try:
-        body = urllib.parse.urlencode(form) if form is not None else None
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode()
-    finally:
-        connection.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    reply = servers.http(base, method, path, form, timeout=timeout)
+    return reply.status, dict(reply.headers.items()), reply.body
 
 
 def start_gunicorn(instance: Path, workers: int, log_path: Path, extra_env: dict[str, str] | None = None, migrate=True):
     """`make serve` in small: migrations once (unless the caller made the tables), then gunicorn;
-    returns (process, base URL)."""
-    port = free_port()
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith("FACILITATOR_") and key != "WEB_CONCURRENCY"
-    }
-    env.update({"FACILITATOR_INSTANCE_PATH": str(instance), "FACILITATOR_BIND": f"127.0.0.1:{port}",
-                "WEB_CONCURRENCY": str(workers), **(extra_env or {})})  # fmt: skip
+    returns (process, base URL). The servers themselves start as bench/servers.py starts them."""
+    env = servers.clean_environment({"FACILITATOR_INSTANCE_PATH": str(instance), **(extra_env or {})})
     if migrate:
-        subprocess.run(
-            [str(VENV_BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-    with log_path.open("w") as log:  # the child keeps its own copy of the file descriptor
-        process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "python:facilitator.gunicorn_conf", "app:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            http(base, "GET", "/login", timeout=2)
-            return process, base
-        except OSError:
-            time.sleep(0.2)
-    stop_gunicorn(process)
-    raise AssertionError(f"gunicorn did not start: {log_path.read_text()}")
+        servers.migrate(env)
+    server = servers.start_gunicorn(env, log_path, workers=workers, timeout=30)
+    return server.process, server.base
 
 
 def stop_gunicorn(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    servers.stop(process, timeout=20)
 
 
 @pytest.mark.slow
