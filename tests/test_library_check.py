@@ -88,54 +88,35 @@ def test_every_shipped_file_is_valid(runner):
     assert code == 0, output
 
 
-def test_unknown_slug_in_a_template(runner, library_dir):
-    path = library_dir / "templates" / "short-evening.yaml"
-    path.write_text(GOOD_TEMPLATE.replace("  - exercise: quiet\n  - break", "  - exercise: no-such-thing\n  - break"))
+QUIET = GOOD_EXERCISE.format(slug="quiet")
+BROKEN_FILES = {
+    "unknown slug in a template": (
+        "templates/short-evening.yaml",
+        GOOD_TEMPLATE.replace("  - exercise: quiet\n  - break", "  - exercise: no-such-thing\n  - break"),
+        "items[1].exercise: unknown exercise slug 'no-such-thing'",
+    ),
+    "steps that do not add up": (
+        "exercises/quiet.md",
+        QUIET.replace("(3 min)", "(4 min)"),
+        "section 'Steps': the steps add up to 6 minutes, but the exercise lasts 5 (minutes.default)",
+    ),
+    "missing section": ("exercises/quiet.md", QUIET[: QUIET.index("## Safety notes")], "section 'Safety notes': is missing or empty"),
+    "bad YAML": ("exercises/quiet.md", QUIET.replace("title: Two minutes of quiet", "title: [unclosed"), "front matter: is not valid YAML:"),
+    "bad YAML in a template": ("templates/short-evening.yaml", "slug: short-evening\nitems: [\n", "yaml: is not valid YAML:"),
+    "duplicate slug": ("exercises/quiet-copy.md", QUIET, "slug: is 'quiet' but the file is named 'quiet-copy'"),
+}
+
+
+@pytest.mark.parametrize("name", BROKEN_FILES)
+def test_each_kind_of_broken_file_is_named_with_its_field_and_fault(runner, library_dir, name):
+    relative, text, expected = BROKEN_FILES[name]
+    path = library_dir / relative
+    path.write_text(text)
     code, output = check(runner, library_dir)
     assert code == 1
-    assert f"{path}: items[1].exercise: unknown exercise slug 'no-such-thing'" in output
-
-
-def test_steps_that_do_not_add_up(runner, library_dir):
-    path = library_dir / "exercises" / "quiet.md"
-    path.write_text(GOOD_EXERCISE.format(slug="quiet").replace("(3 min)", "(4 min)"))
-    code, output = check(runner, library_dir)
-    assert code == 1
-    assert f"{path}: section 'Steps': the steps add up to 6 minutes, but the exercise lasts 5 (minutes.default)" in output
-
-
-def test_missing_section(runner, library_dir):
-    path = library_dir / "exercises" / "quiet.md"
-    text = GOOD_EXERCISE.format(slug="quiet")
-    path.write_text(text[: text.index("## Safety notes")])
-    code, output = check(runner, library_dir)
-    assert code == 1
-    assert f"{path}: section 'Safety notes': is missing or empty" in output
-
-
-def test_bad_yaml(runner, library_dir):
-    path = library_dir / "exercises" / "quiet.md"
-    path.write_text(GOOD_EXERCISE.format(slug="quiet").replace("title: Two minutes of quiet", "title: [unclosed"))
-    code, output = check(runner, library_dir)
-    assert code == 1
-    assert f"{path}: front matter: is not valid YAML:" in output
-    assert "line" in output
-
-
-def test_bad_yaml_in_a_template(runner, library_dir):
-    path = library_dir / "templates" / "short-evening.yaml"
-    path.write_text("slug: short-evening\nitems: [\n")
-    code, output = check(runner, library_dir)
-    assert code == 1
-    assert f"{path}: yaml: is not valid YAML:" in output
-
-
-def test_duplicate_slug(runner, library_dir):
-    copy = library_dir / "exercises" / "quiet-copy.md"
-    copy.write_text(GOOD_EXERCISE.format(slug="quiet"))
-    code, output = check(runner, library_dir)
-    assert code == 1
-    assert f"{copy}: slug: is 'quiet' but the file is named 'quiet-copy'" in output
+    assert f"{path}: {expected}" in output
+    if "YAML" in expected:
+        assert "line" in output  # where the YAML broke
 
 
 def test_duplicate_slug_across_files_with_matching_names(tmp_path):
