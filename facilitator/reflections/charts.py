@@ -117,18 +117,23 @@ def trend_chart(points: Sequence[tuple[str, float | None]], low: float, high: fl
 
     A week without enough answers shows a dash, not a dot, and breaks the line.
     """
-    width, left, top, base = 560, 36, 20, 180
-    step = (width - left - 20) / max(len(points) - 1, 1)
+    # Room for half of the first and last week labels and for the top value's number: a label
+    # centred on the last point must not run past the edge ("Week 3" was clipped).
+    labels = [label for label, _ in points] or [""]
+    width, top, base = 560, 34, 180
+    left = max(36, _text_width(labels[0], 14) / 2 + 4)
+    right = max(20, _text_width(labels[-1], 14) / 2 + 4, _text_width(_number(high), 15) / 2 + 4)
+    step = (width - left - right) / max(len(points) - 1, 1)
     span = (high - low) or 1
     body = [
-        f'<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="{INK}" stroke-width="1.5"/>',
-        f'<text x="{left - 6}" y="{base + 5}" text-anchor="end" font-size="13" fill="{SOFT}">{_number(low)}</text>',
-        f'<text x="{left - 6}" y="{top + 5}" text-anchor="end" font-size="13" fill="{SOFT}">{_number(high)}</text>',
-        f'<line x1="{left}" y1="{top}" x2="{width}" y2="{top}" stroke="{TRACK}" stroke-width="1"/>',
+        f'<line x1="{left:.1f}" y1="{base}" x2="{width}" y2="{base}" stroke="{INK}" stroke-width="1.5"/>',
+        f'<text x="{left - 6:.1f}" y="{base + 5}" text-anchor="end" font-size="13" fill="{SOFT}">{_number(low)}</text>',
+        f'<text x="{left - 6:.1f}" y="{top + 5}" text-anchor="end" font-size="13" fill="{SOFT}">{_number(high)}</text>',
+        f'<line x1="{left:.1f}" y1="{top}" x2="{width}" y2="{top}" stroke="{TRACK}" stroke-width="1"/>',
     ]
     previous = None
     for index, (label, value) in enumerate(points):
-        x = left + index * step if len(points) > 1 else (left + width) / 2
+        x = left + index * step if len(points) > 1 else (left + width - right) / 2
         body.append(f'<text x="{x:.1f}" y="{base + 22}" text-anchor="middle" font-size="14" fill="{INK}">{escape(label)}</text>')
         if value is None:
             body.append(f'<text x="{x:.1f}" y="{base - 8}" text-anchor="middle" font-size="16" fill="{SOFT}">–</text>')
@@ -142,6 +147,11 @@ def trend_chart(points: Sequence[tuple[str, float | None]], low: float, high: fl
         previous = (x, y)
     summary = "; ".join(f"{label}: {'too few answers' if value is None else _number(value)}" for label, value in points)
     return _svg(width, base + 32, f"{title} {summary}".strip(), body, "trend-chart")
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of a label's width in a sans-serif at `size` (SVG has no text metrics here)."""
+    return len(text) * size * 0.62
 
 
 def _number(value: float) -> str:

@@ -31,6 +31,11 @@ class SessionReflections:
     now: datetime
     poster: ReflectionForm | None
 
+    def made_from(self, question_set: str) -> ReflectionForm | None:
+        """The newest form made from a shipped question set, so the page offers to open it
+        instead of making a second one with the same title and a new code."""
+        return next((form for form in reversed(self.forms) if question_set and form.question_set == question_set), None)
+
 
 def poster_form(forms: list[ReflectionForm], now: datetime) -> ReflectionForm | None:
     """Which form a session's poster shows: the open one, else the newest (forms oldest first)."""
