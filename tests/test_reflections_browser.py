@@ -39,7 +39,7 @@ def test_participant_scans_the_poster_and_answers_on_a_small_phone(app, live_ser
     assert urls == [f"{live_server}/r/{code}"]
 
     phone.goto(urls[0])
-    phone.get_by_role("heading", name="Before you start").wait_for()
+    phone.get_by_text("Before you start:").wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # nothing wider than the screen
     phone.get_by_role("group", name="How settled do you feel right now?").get_by_role("radio", name="4").tap()
     feelings = phone.get_by_role("group", name="Pick the word that comes closest")
