@@ -7,6 +7,7 @@ set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
   need+=(chromium poppler-utils zbar-tools)
+  need+=(nginx)  # tests/test_scale_out.py: two app servers behind nginx (docs/deploy.md)
 fi
 missing=()
 for package in "${need[@]}"; do
