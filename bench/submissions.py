@@ -1,18 +1,25 @@
 """Reflection submissions under load, served by gunicorn on 127.0.0.1, on SQLite and on PostgreSQL.
 
-    .venv/bin/python bench/submissions.py                       # both databases, full size
-    .venv/bin/python bench/submissions.py --db sqlite --phones 600 --window 10 --sustain 5
+    .venv/bin/python bench/submissions.py                       # both databases, the goals' sizes
+    .venv/bin/python bench/submissions.py --db sqlite --phones 600 --window 10 --sustain 3 --rounds 1
+    .venv/bin/python bench/submissions.py --db postgresql --parts throughput --worker-class gthread --worker-threads 4
 
 For each database, in one run:
-1. A conference room: --phones simulated phones, arriving evenly over --window seconds, each
-   loading the form (GET, reads the one-time token) and sending its answers (POST). Reported:
-   errors, accepted submits, rows in the database (lost = accepted - rows), p50/p99 latency.
-2. Sustained submit throughput for --sustain seconds with --clients concurrent clients, against a
-   bare Flask app whose endpoint inserts one row into the same database, served by gunicorn with
-   the same settings (facilitator/gunicorn_conf.py). Reported: both rates and their ratio.
+1. A conference room: --phones simulated phones (default: the goal, 30,000 on SQLite and 15,000
+   on PostgreSQL), arriving evenly over --window seconds, each loading the form (GET, reads the
+   one-time token) and sending its answers (POST). Reported: errors, accepted submits, rows in
+   the database (lost = accepted - rows), p50/p99 latency, when the last phone was done.
+2. Sustained submit throughput with --clients concurrent clients, against two baselines served
+   by a bare Flask app under gunicorn with the same settings (facilitator/gunicorn_conf.py) on
+   the same database: an endpoint inserting one row, and an endpoint inserting the rows one
+   submit writes (the spent token, the response, five answers) in one transaction. The three
+   take turns for --rounds rounds of --sustain seconds; reported are the medians and ratios:
+   against the one-row insert (the goal), against the same rows (how much is our overhead).
 3. The results page of a form with 10,000 responses (five questions each) against the bare
    aggregate SQL query it rests on, both in-process: medians and their ratio.
 
+Each figure prints with its goal. --worker-class, --worker-threads and --workers try other
+gunicorn settings for both our app and the baselines; --parts runs some figures only.
 The load generator is threads with http.client on the same machine, bounded in count and time.
 The submit rate limit is raised for the run. Figures print as they come, then one JSON line.
 """
@@ -51,11 +58,17 @@ TEXTS = ("It helped to hear that others feel the same.", "I want to try the paus
 
 
 def bare_app():  # noqa: ANN201
-    """Bare Flask: one endpoint inserting one row, same database, same engine settings as the app."""
+    """Bare Flask, same database and engine settings as the app, two endpoints, no form lookup,
+    validation, limiter or template: /insert writes one row; /insert-submit writes the rows one
+    submit writes (the spent token, the response, one answer per field sent) in one transaction,
+    with the same Core statements."""
+    import hashlib
+
     from flask import Flask, redirect, request
     from sqlalchemy import create_engine
 
     from facilitator import _tune_sqlite, config
+    from facilitator.reflections.models import ReflectionAnswer, ReflectionResponse, UsedSubmitToken
 
     settings = config.load_settings(Path(os.environ["FACILITATOR_INSTANCE_PATH"]))
     url = settings["DATABASE_URL"]
@@ -63,12 +76,29 @@ def bare_app():  # noqa: ANN201
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine, settings["SQLITE_BUSY_TIMEOUT_MS"])
     table = bare_table()
+    tokens, responses, answers = UsedSubmitToken.__table__, ReflectionResponse.__table__, ReflectionAnswer.__table__
     app = Flask("bare")
 
     @app.post("/insert")
     def insert_one():
         with engine.begin() as connection:
             connection.execute(table.insert().values(id=uuid.uuid4().hex, day=date.today(), text=request.form.get("text", "")))
+        return redirect("/done", 303)
+
+    @app.post("/insert-submit/<int:form_id>")
+    def insert_submit(form_id: int):
+        response_id = uuid.uuid4().hex
+        rows = [
+            {"id": uuid.uuid4().hex, "form_id": form_id, "question_id": int(name[1:]), "response_id": None,
+             "number": int(value) if value.isdigit() else None, "text": "" if value.isdigit() else value,
+             "released": False, "approved": False}  # fmt: skip
+            for name, value in request.form.items() if name.startswith("q")
+        ]
+        digest = hashlib.sha256(request.form.get("token", "").encode()).hexdigest()
+        with engine.begin() as connection:
+            connection.execute(tokens.insert(), [{"digest": digest, "form_id": form_id}])
+            connection.execute(responses.insert(), [{"id": response_id, "form_id": form_id, "day": date.today()}])
+            connection.execute(answers.insert(), rows)
         return redirect("/done", 303)
 
     return app
@@ -354,47 +384,104 @@ def results_page(setup: Setup, form_id: int, user_id: int, repeat: int) -> dict:
 # --- one database, all three figures -----------------------------------------------------------------------
 
 
+GOAL_PHONES = {"sqlite": 30_000, "postgresql": 15_000}  # in 60 s on one 2-core box (issue 18)
+GOAL_SUBMIT_P99_MS = {"sqlite": 1000, "postgresql": 250}
+GOAL_THROUGHPUT = 0.6  # sustained submits against the bare one-row insert, at least
+GOAL_RESULTS = 1.0  # the results page against the bare aggregate query, at most
+
+
+def gunicorn_args(args: argparse.Namespace) -> list[str]:
+    extra = ["--max-requests", "0"] if args.keep_workers else []
+    if args.worker_class:
+        extra += ["--worker-class", args.worker_class]
+    if args.worker_threads:
+        extra += ["--threads", str(args.worker_threads)]
+    return extra
+
+
+def throughput_rounds(setup: Setup, ours_port: int, bare_port: int, feelings: list[str], args: argparse.Namespace) -> dict:
+    """Our submit, the bare one-row insert and the bare same-rows insert, taking turns for
+    --rounds rounds of --sustain seconds each, so a noisy neighbour weighs on all three alike."""
+    from facilitator.reflections.submissions import issue_token
+
+    sustain_id, sustain_code, sustain_questions, _ = setup.make_form("Sustained")
+    bare_id, _, bare_questions, _ = setup.make_form("Bare submit rows")
+    rng = random.Random(3)
+    ours_bodies = iter([answers_body(issue_token(SECRET, sustain_id), sustain_questions, feelings, rng) for _ in range(args.tokens)])
+    rows_bodies = iter([answers_body(uuid.uuid4().hex, bare_questions, feelings, rng) for _ in range(args.tokens)])
+    one_row_bodies = iter([urllib.parse.urlencode({"text": t}) for t in TEXTS * (args.tokens // 4)])
+    rounds = []
+    for _ in range(args.rounds):
+        ours = sustained(ours_port, f"/r/{sustain_code}", ours_bodies, args.clients, args.sustain)
+        one_row = sustained(bare_port, "/insert", one_row_bodies, args.clients, args.sustain)
+        same_rows = sustained(bare_port, f"/insert-submit/{bare_id}", rows_bodies, args.clients, args.sustain)
+        rounds.append((ours, one_row, same_rows))
+    done = sum(ours["done"] for ours, _, _ in rounds)
+    rows = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=sustain_id)
+
+    def median(values: list[float]) -> float:
+        return round(statistics.median(values), 2)
+
+    return {
+        "ours_per_s": median([o["per_s"] for o, _, _ in rounds]),
+        "bare_one_row_per_s": median([b["per_s"] for _, b, _ in rounds]),
+        "bare_same_rows_per_s": median([r["per_s"] for _, _, r in rounds]),
+        "ratio": median([o["per_s"] / b["per_s"] for o, b, _ in rounds]),
+        "ratio_same_rows": median([o["per_s"] / r["per_s"] for o, _, r in rounds]),
+        "ratios_by_round": [round(o["per_s"] / b["per_s"], 2) for o, b, _ in rounds],
+        "failed": sum(o["failed"] + b["failed"] + r["failed"] for o, b, r in rounds), "ours_lost": done - rows,
+        "clients": args.clients, "rounds": args.rounds,
+    }  # fmt: skip
+
+
 def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
     from facilitator import gunicorn_conf
     from facilitator.library import shipped
-    from facilitator.reflections.submissions import issue_token
 
     print(f"\n== {kind} ==", flush=True)
     setup = Setup(kind, workdir)
+    figures: dict = {}
     try:
         workers = args.workers or gunicorn_conf.default_workers()
+        figures["server"] = {"workers": workers, "worker_class": args.worker_class or "sync", "threads": args.worker_threads or 1}
         with setup.app.app_context():
             feelings = [word for words in shipped.library().feelings().values() for word in words]
-        form_id, code, questions, user_id = setup.make_form("Conference room")
-        extra = ["--max-requests", "0"] if args.keep_workers else []
+        extra = gunicorn_args(args)
         process, port = start_gunicorn(setup, "app:app", workdir / f"gunicorn-{kind}.log", workers, extra)
+        bare_process = None
         try:
-            room = conference_room(port, code, questions, feelings, args.phones, args.window, args.threads)
-            room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
-            room["lost"] = room["accepted"] - room["rows"]
-            print(f"conference room: {room}", flush=True)
-            sustain_id, sustain_code, sustain_questions, _ = setup.make_form("Sustained")
-            rng = random.Random(3)
-            bodies = [answers_body(issue_token(SECRET, sustain_id), sustain_questions, feelings, rng) for _ in range(args.tokens)]
-            ours = sustained(port, f"/r/{sustain_code}", bodies, args.clients, args.sustain)
-            ours["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=sustain_id)
+            if "room" in args.parts:
+                form_id, code, questions, _ = setup.make_form("Conference room")
+                phones = args.phones or GOAL_PHONES[kind]
+                room = conference_room(port, code, questions, feelings, phones, args.window, args.threads)
+                room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
+                room["lost"] = room["accepted"] - room["rows"]
+                figures["conference_room"] = room
+                print(f"conference room: {room}", flush=True)
+                print(f"  goal: {GOAL_PHONES[kind]:,} phones in 60 s, 0 errors, 0 lost, submit p99 < "
+                      f"{GOAL_SUBMIT_P99_MS[kind]} ms; measured {phones:,} in {args.window:g} s: {room['errors']} errors, "
+                      f"{room['lost']} lost, p99 {room['submit_p99_ms']} ms, last phone done at {room['last_finished_s']} s",
+                      flush=True)  # fmt: skip
+            if "throughput" in args.parts:
+                bare_process, bare_port = start_gunicorn(setup, "bench.submissions:bare_app()",
+                                                         workdir / f"gunicorn-bare-{kind}.log", workers, extra)  # fmt: skip
+                throughput = throughput_rounds(setup, port, bare_port, feelings, args)
+                figures["throughput"] = throughput
+                print(f"sustained submits: {throughput}", flush=True)
+                print(f"  goal: >= {GOAL_THROUGHPUT}x the bare one-row insert; measured {throughput['ratio']}x "
+                      f"(and {throughput['ratio_same_rows']}x the bare insert of the same rows)", flush=True)
         finally:
             stop_gunicorn(process)
-        process, port = start_gunicorn(setup, "bench.submissions:bare_app()", workdir / f"gunicorn-bare-{kind}.log", workers, extra)
-        try:
-            bare = sustained(port, "/insert", [urllib.parse.urlencode({"text": t}) for t in TEXTS * (args.tokens // 4)],
-                             args.clients, args.sustain)  # fmt: skip
-        finally:
-            stop_gunicorn(process)
-        throughput = {"ours_per_s": ours["per_s"], "bare_per_s": bare["per_s"], "ratio": round(ours["per_s"] / bare["per_s"], 2),
-                      "ours_failed": ours["failed"], "bare_failed": bare["failed"], "ours_lost": ours["done"] - ours["rows"],
-                      "clients": args.clients, "workers": workers}  # fmt: skip
-        print(f"sustained submits: {throughput}", flush=True)
-        big_id, _, big_questions, _ = setup.make_form("Ten thousand")
-        seed_responses(setup, big_id, big_questions, feelings, 10_000)
-        page = results_page(setup, big_id, user_id, args.repeat)
-        print(f"results page, 10,000 responses: {page}", flush=True)
-        return {"conference_room": room, "throughput": throughput, "results_10k": page}
+            if bare_process is not None:
+                stop_gunicorn(bare_process)
+        if "results" in args.parts:
+            big_id, _, big_questions, user_id = setup.make_form("Ten thousand")
+            seed_responses(setup, big_id, big_questions, feelings, 10_000)
+            page = results_page(setup, big_id, user_id, args.repeat)
+            figures["results_10k"] = page
+            print(f"results page, 10,000 responses: {page}", flush=True)
+            print(f"  goal: <= {GOAL_RESULTS}x the bare aggregate query; measured {page['ratio']}x", flush=True)
+        return figures
     finally:
         setup.close()
 
@@ -402,13 +489,18 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--phones", type=int, default=3000)
-    parser.add_argument("--window", type=float, default=30.0, help="seconds over which the phones arrive")
+    parser.add_argument("--phones", type=int, default=0, help="phones in the room (default: the goal, 30,000 on "
+                        "SQLite, 15,000 on PostgreSQL)")
+    parser.add_argument("--window", type=float, default=60.0, help="seconds over which the phones arrive")
     parser.add_argument("--threads", type=int, default=64, help="load generator threads for the room")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients for sustained throughput")
-    parser.add_argument("--sustain", type=float, default=8.0, help="seconds of sustained submits, each side")
+    parser.add_argument("--sustain", type=float, default=5.0, help="seconds of sustained submits, each side, each round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of sustained submits; the medians are reported")
     parser.add_argument("--tokens", type=int, default=40_000, help="most submits one sustained run may send")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn_conf's rule)")
+    parser.add_argument("--worker-class", default="", help="gunicorn worker class (default: gunicorn_conf's, sync)")
+    parser.add_argument("--worker-threads", type=int, default=0, help="threads per worker, for --worker-class gthread")
+    parser.add_argument("--parts", nargs="+", choices=("room", "throughput", "results"), default=["room", "throughput", "results"])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--keep-workers", action="store_true",
                         help="no worker recycling (--max-requests 0), to tell its cost apart from the rest")

@@ -15,7 +15,7 @@ from ..library.service import ExerciseFilters, browse_exercises, can_view
 from ..extensions import db
 from ..models import Exercise
 from . import service
-from .blueprint import blueprint, own_item, own_session, wants_fragment
+from .blueprint import blueprint, own_item, own_session, plan_access, wants_fragment
 from .forms import AddBlockForm, AddBreakForm, AddExerciseForm, ItemForm
 from .models import AgendaItem, GroupSession
 from .review import review
@@ -38,7 +38,7 @@ def agenda_context(session: GroupSession, *, failed: tuple[int, ItemForm] | None
         forms[failed[0]] = failed[1]
     return {
         "session": session, "review": review(session), "item_forms": forms,
-        "open_item": failed[0] if failed else None, "library": shipped.library(),
+        "open_item": failed[0] if failed else None, "library": shipped.library(), "access": plan_access(session),
     }  # fmt: skip
 
 
@@ -75,12 +75,12 @@ def back_to_agenda(session: GroupSession, message: str = "", anchor: str = "agen
 
 @blueprint.get("/sessions/<int:session_id>")
 def session(session_id: int):
-    return render_session_page(own_session(session_id))
+    return render_session_page(own_session(session_id, "view"))
 
 
 @blueprint.post("/sessions/<int:session_id>/items/exercise")
 def add_exercise(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     form = AddExerciseForm()
     exercise = db.session.get(Exercise, form.exercise_id.data) if form.validate() else None
     if exercise is None or exercise.hidden or not can_view(exercise, current_user.id):
@@ -97,7 +97,7 @@ def add_exercise(session_id: int):
 
 def add_free_item(session_id: int, form: AddBreakForm | AddBlockForm, add, form_name: str):  # noqa: ANN001
     """Add a break or a block with `add(session)`; on a problem, the form again with the message beside its field."""
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     if form.validate():
         try:
             item = add(session)
@@ -123,7 +123,7 @@ def add_block(session_id: int):
 
 @blueprint.post("/sessions/<int:session_id>/items/<int:item_id>")
 def update_item(session_id: int, item_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     item = own_item(session, item_id)
     form = item_form(item, request.form)
     if form.validate():
@@ -136,12 +136,12 @@ def update_item(session_id: int, item_id: int):
         else:
             return back_to_agenda(session, "Saved.", f"item-{item.id}")
     db.session.expire_all()  # show the session as it was, beside the rejected values
-    return render_session_page(own_session(session_id), 422, failed=(item_id, form))
+    return render_session_page(own_session(session_id, "edit"), 422, failed=(item_id, form))
 
 
 @blueprint.post("/sessions/<int:session_id>/items/<int:item_id>/move")
 def move_item(session_id: int, item_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     item = own_item(session, item_id)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
@@ -152,7 +152,7 @@ def move_item(session_id: int, item_id: int):
 
 @blueprint.post("/sessions/<int:session_id>/order")
 def reorder_items(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     try:
         order = [int(part) for part in request.form.get("order", "").split(",") if part.strip()]
         service.reorder_items(session, order)
@@ -165,7 +165,7 @@ def reorder_items(session_id: int):
 
 @blueprint.post("/sessions/<int:session_id>/items/<int:item_id>/remove")
 def remove_item(session_id: int, item_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     item = own_item(session, item_id)
     title = item.exercise.title if item.exercise else item.title
     # Kept in the signed session cookie, so "Put it back" can undo exactly this removal.
@@ -175,7 +175,7 @@ def remove_item(session_id: int, item_id: int):
 
 @blueprint.post("/sessions/<int:session_id>/items/put-back")
 def put_back_item(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     removed = cookie_session.get("removed_item")
     if not removed or removed.get("session_id") != session.id:
         return back_to_agenda(session, "There is nothing to put back.")
@@ -197,7 +197,7 @@ def last_removed_item() -> dict:
 
 @blueprint.post("/sessions/<int:session_id>/warnings")
 def dismiss_warning(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     key = request.form.get("key", "")
     if request.form.get("action") == "restore":
         service.restore_warning(session, key)
@@ -209,6 +209,6 @@ def dismiss_warning(session_id: int):
 @blueprint.get("/sessions/<int:session_id>/run")
 def run_session(session_id: int):
     """Run mode: everything the facilitator needs is in the page, so it keeps working offline."""
-    session = own_session(session_id)
+    session = own_session(session_id, "view")
     plan = review(session).timeline
     return render_template("planner/run.html", session=session, plan=plan, steps=run_steps(plan))

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from . import exchange, programmes
-from .blueprint import blueprint, own_programme, own_week
+from .blueprint import blueprint, own_programme, own_week, plan_access
 from .exchange import ImportFailed
 from .forms import NewProgrammeForm, ProgrammeForm
 from .programmes import ProgrammeDetails
@@ -48,13 +48,13 @@ def new_programme():
 
 @blueprint.get("/programmes/<int:programme_id>")
 def programme(programme_id: int):
-    row = own_programme(programme_id)
-    return render_template("planner/programme.html", programme=row, weeks=programmes.overview(row))
+    row = own_programme(programme_id, "view")
+    return render_template("planner/programme.html", programme=row, weeks=programmes.overview(row), access=plan_access(row))
 
 
 @blueprint.route("/programmes/<int:programme_id>/details", methods=["GET", "POST"])
 def edit_programme(programme_id: int):
-    row = own_programme(programme_id)
+    row = own_programme(programme_id, "edit")
     form = ProgrammeForm(obj=row)
     if request.method == "GET":
         form.first_date.data = row.sessions[0].date if row.sessions else None
@@ -73,7 +73,7 @@ def edit_programme(programme_id: int):
 
 @blueprint.post("/programmes/<int:programme_id>/weeks")
 def add_week(programme_id: int):
-    row = own_programme(programme_id)
+    row = own_programme(programme_id, "edit")
     try:
         week = programmes.add_week(row)
     except PlannerError as error:
@@ -86,7 +86,7 @@ def add_week(programme_id: int):
 
 @blueprint.post("/programmes/<int:programme_id>/weeks/<int:session_id>/move")
 def move_week(programme_id: int, session_id: int):
-    row = own_programme(programme_id)
+    row = own_programme(programme_id, "edit")
     week = own_week(row, session_id)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is not None:
@@ -96,7 +96,7 @@ def move_week(programme_id: int, session_id: int):
 
 @blueprint.post("/programmes/<int:programme_id>/weeks/<int:session_id>/remove")
 def remove_week(programme_id: int, session_id: int):
-    row = own_programme(programme_id)
+    row = own_programme(programme_id, "edit")
     week = own_week(row, session_id)
     programmes.detach_week(row, week)
     flash(f"“{week.title}” is out of the programme and kept under Sessions.", "success")
@@ -105,32 +105,32 @@ def remove_week(programme_id: int, session_id: int):
 
 @blueprint.post("/programmes/<int:programme_id>/duplicate")
 def duplicate_programme(programme_id: int):
-    copy = programmes.duplicate_programme(own_programme(programme_id))
+    copy = programmes.duplicate_programme(own_programme(programme_id, "own"))
     flash("This is a copy of the whole programme, without dates.", "success")
     return redirect(url_for("planner.edit_programme", programme_id=copy.id))
 
 
 @blueprint.post("/programmes/<int:programme_id>/archive")
 def archive_programme(programme_id: int):
-    return archive_or_restore(own_programme(programme_id), "planner.programmes")
+    return archive_or_restore(own_programme(programme_id, "own"), "planner.programmes")
 
 
 @blueprint.route("/programmes/<int:programme_id>/delete", methods=["GET", "POST"])
 def delete_programme(programme_id: int):
-    row = own_programme(programme_id)
+    row = own_programme(programme_id, "own")
     back = url_for("planner.programme", programme_id=row.id)
     return confirm_then_delete(row, "programme", back, programmes.delete_programme, "planner.programmes")
 
 
 @blueprint.get("/programmes/<int:programme_id>/export")
 def export_programme(programme_id: int):
-    row = own_programme(programme_id)
+    row = own_programme(programme_id, "view")
     back = url_for("planner.programme", programme_id=row.id)
     return export_plan(row.sessions, exchange.programme_document(row), back)
 
 
 @blueprint.route("/programmes/<int:programme_id>/save-template", methods=["GET", "POST"])
 def save_programme_template(programme_id: int):
-    row = own_programme(programme_id)
+    row = own_programme(programme_id, "view")
     back = url_for("planner.programme", programme_id=row.id)
     return save_template_page(row, row.sessions, exchange.programme_document(row), back)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..library import shipped
 from ..clock import today
 from ..extensions import db
-from . import exchange, plans, service
+from . import exchange, plans, service, sharing
 from .blueprint import blueprint, own_session
 from .exchange import ImportFailed
 from .forms import NewPlanForm, SessionForm
@@ -28,8 +28,12 @@ def sessions():
         "Not dated yet": [s for s in rows if not s.date],
         "Past": sorted((s for s in rows if s.date and s.date < now), key=lambda s: s.date, reverse=True),
     }
-    reviews = {s.id: review(s) for s in rows}
-    return render_template("planner/sessions.html", groups=groups, reviews=reviews, archived=archived, count=len(rows))
+    # Plans colleagues shared are listed apart from the facilitator's own, and only on the current list.
+    shared = sharing.shared_with(current_user.id) if not archived else sharing.SharedWithMe([], [])
+    reviews = {s.id: review(s) for s in [*rows, *(s for s, _ in shared.sessions)]}
+    return render_template(
+        "planner/sessions.html", groups=groups, reviews=reviews, archived=archived, count=len(rows), shared=shared
+    )
 
 
 def new_plan_form(form_class: type[NewPlanForm], kind: str, blank_label: str) -> NewPlanForm:
@@ -83,7 +87,7 @@ def new_session():
 
 @blueprint.route("/sessions/<int:session_id>/details", methods=["GET", "POST"])
 def edit_session(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "edit")
     form = SessionForm().use_library(shipped.library())
     if request.method == "GET":
         form.fill_from(SessionDetails.of(session))
@@ -102,7 +106,7 @@ def edit_session(session_id: int):
 
 @blueprint.post("/sessions/<int:session_id>/duplicate")
 def duplicate_session(session_id: int):
-    copy = service.duplicate_session(own_session(session_id))
+    copy = service.duplicate_session(own_session(session_id, "own"))
     flash("This is a copy; change anything, the original stays as it was.", "success")
     return redirect(url_for("planner.edit_session", session_id=copy.id))
 
@@ -127,24 +131,24 @@ def confirm_then_delete(row: GroupSession | Programme, kind: str, back: str, del
 
 @blueprint.post("/sessions/<int:session_id>/archive")
 def archive_session(session_id: int):
-    return archive_or_restore(own_session(session_id), "planner.sessions")
+    return archive_or_restore(own_session(session_id, "own"), "planner.sessions")
 
 
 @blueprint.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
 def delete_session(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "own")
     back = url_for("planner.session", session_id=session.id)
     return confirm_then_delete(session, "session", back, service.delete_session, "planner.sessions")
 
 
 @blueprint.get("/sessions/<int:session_id>/export")
 def export_session(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "view")
     return export_plan([session], exchange.session_document(session), url_for("planner.session", session_id=session.id))
 
 
 @blueprint.route("/sessions/<int:session_id>/save-template", methods=["GET", "POST"])
 def save_session_template(session_id: int):
-    session = own_session(session_id)
+    session = own_session(session_id, "view")
     back = url_for("planner.session", session_id=session.id)
     return save_template_page(session, [session], exchange.session_document(session), back)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from .. import support
 
 from ..library import shipped
-from ..access import owned_or_404
+from ..access import access_or_404
 from ..library.service import can_view
 from ..extensions import db
 from .documents import poster_data
@@ -62,7 +62,7 @@ def _suffix(options: PrintOptions, name: str) -> str:
 
 
 def _session_download(session_id: int, document: str) -> Response:
-    session = owned_or_404(GroupSession, session_id, current_user.id)
+    session = access_or_404(GroupSession, session_id, current_user.id, "view")  # viewers print too
     if document == "partners" and not session.partner_handouts:
         abort(404)
     library = shipped.library()
@@ -96,7 +96,7 @@ def session_pack(session_id: int):
 
 @blueprint.get("/programmes/<int:programme_id>/pack.pdf")
 def programme_pack(programme_id: int):
-    programme = owned_or_404(Programme, programme_id, current_user.id)
+    programme = access_or_404(Programme, programme_id, current_user.id, "view")
     library = shipped.library()
     posters = {s.id: poster for s in programme.sessions if (poster := _poster_for(s))}
     options = _options()

@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..printing import documents, qr
-from ..access import owned_or_404
+from ..access import access_or_404
 from ..planner.models import Programme
 from ..clock import utcnow
 from . import charts, export, moderation, results, service, trends
@@ -53,14 +53,14 @@ def _released_results(reflection: ReflectionForm, **options) -> results.FormResu
 
 @blueprint.get("/<int:form_id>/results")
 def results_page(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     found = _released_results(reflection)
     return render_template("reflections/results.html", reflection=reflection, results=found)
 
 
 @blueprint.get("/<int:form_id>/results/<int:question_id>")
 def question_answers(form_id: int, question_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     question = own_question(reflection, question_id)
     if question.type not in ("short", "long"):
         abort(404)
@@ -80,7 +80,7 @@ def _download(data: bytes | str, mimetype: str, filename: str) -> Response:
 
 @blueprint.get("/<int:form_id>/results.pdf")
 def results_pdf(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     found = _released_results(reflection, text_limit=300)
     pdf = documents.results_pdf(found, reflection.title, documents.request_print_options(current_user))
     return _download(pdf, "application/pdf", f"results-{reflection.code}.pdf")
@@ -88,7 +88,7 @@ def results_pdf(form_id: int):
 
 @blueprint.get("/<int:form_id>/results.csv")
 def results_csv(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     k = results.min_answers()
     results.release_batches(reflection.id, k)
     return _download(export.csv_text(reflection, k), "text/csv; charset=utf-8", f"answers-{reflection.code}.csv")
@@ -96,7 +96,7 @@ def results_csv(form_id: int):
 
 @blueprint.get("/<int:form_id>/poster.pdf")
 def poster(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     variant = request.args.get("variant", "poster")
     if variant not in documents.POSTER_VARIANTS:
         abort(400)
@@ -112,7 +112,7 @@ def poster(form_id: int):
 @blueprint.get("/<int:form_id>/wall")
 def wall(form_id: int):
     """The projector view. wall.js refreshes the panels; without JavaScript a meta refresh does."""
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     url = participant_url(reflection.code)
     found = _released_results(reflection, text_limit=WALL_TEXTS, wall=True)
     return render_template("reflections/wall.html", reflection=reflection, results=found, url=url, qr=qr.qr_svg(url))
@@ -120,13 +120,13 @@ def wall(form_id: int):
 
 @blueprint.get("/<int:form_id>/wall/panels")
 def wall_panels(form_id: int):
-    found = _released_results(own_form(form_id), text_limit=WALL_TEXTS, wall=True)
+    found = _released_results(own_form(form_id, "edit"), text_limit=WALL_TEXTS, wall=True)
     return render_template("reflections/_wall_panels.html", results=found)
 
 
 @blueprint.route("/<int:form_id>/moderate", methods=["GET", "POST"])
 def moderate(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     if request.method == "POST":
         reviewed = request.form.getlist("reviewed")[:5000]
         approved = request.form.getlist("approved")
@@ -147,7 +147,7 @@ def moderate(form_id: int):
 
 @blueprint.get("/programmes/<int:programme_id>/trends")
 def programme_trends(programme_id: int):
-    programme = owned_or_404(Programme, programme_id, current_user.id)
+    programme = access_or_404(Programme, programme_id, current_user.id, "edit")  # results: owner and co-facilitators
     k = results.min_answers()
     found = trends.programme_trends(programme, k)
     forms = trends.programme_forms(programme)

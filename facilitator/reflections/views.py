@@ -73,17 +73,17 @@ def _show(reflection: ReflectionForm, settings=None, schedule=None, status: int 
 
 @blueprint.get("/<int:form_id>")
 def show(form_id: int):
-    return _show(own_form(form_id))
+    return _show(own_form(form_id, "edit"))
 
 
 @blueprint.get("/<int:form_id>/preview")
 def preview(form_id: int):
-    return participant_views.form_page(form_cache.form_spec(own_form(form_id)), token="", preview=True)
+    return participant_views.form_page(form_cache.form_spec(own_form(form_id, "edit")), token="", preview=True)
 
 
 @blueprint.post("/<int:form_id>/settings")
 def settings(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     form = FormSettingsForm()
     form.session_id.choices = session_choices(own_sessions())
     if not form.validate_on_submit():
@@ -96,7 +96,7 @@ def settings(form_id: int):
 
 @blueprint.post("/<int:form_id>/schedule")
 def schedule(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     form = ScheduleForm()
     if not form.validate_on_submit():
         return _show(reflection, schedule=form, status=422)
@@ -115,14 +115,14 @@ def _back_to(form_id: int) -> str:
 
 @blueprint.post("/<int:form_id>/open")
 def open_form(form_id: int):
-    service.open_now(own_form(form_id), utcnow())
+    service.open_now(own_form(form_id, "edit"), utcnow())
     flash("The form is open: participants can answer now.", "success")
     return redirect(_back_to(form_id))
 
 
 @blueprint.post("/<int:form_id>/close")
 def close_form(form_id: int):
-    service.close_now(own_form(form_id), utcnow())
+    service.close_now(own_form(form_id, "edit"), utcnow())
     flash("The form is closed. Participants who open it now see a kind note that it has closed.", "info")
     return redirect(_back_to(form_id))
 
@@ -132,12 +132,12 @@ def close_form(form_id: int):
 
 @blueprint.route("/<int:form_id>/questions/new", methods=["GET", "POST"])
 def new_question(form_id: int):
-    return _question_page(own_form(form_id), None)
+    return _question_page(own_form(form_id, "edit"), None)
 
 
 @blueprint.route("/<int:form_id>/questions/<int:question_id>", methods=["GET", "POST"])
 def edit_question(form_id: int, question_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     return _question_page(reflection, own_question(reflection, question_id))
 
 
@@ -165,7 +165,7 @@ def _question_page(reflection, question):  # noqa: ANN001
 
 @blueprint.post("/<int:form_id>/questions/<int:question_id>/move")
 def move_question(form_id: int, question_id: int):
-    question = own_question(own_form(form_id), question_id)
+    question = own_question(own_form(form_id, "edit"), question_id)
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
         abort(400)
@@ -183,7 +183,7 @@ def _confirm(reflection: ReflectionForm, heading: str, message: str, button: str
 
 @blueprint.route("/<int:form_id>/questions/<int:question_id>/remove", methods=["GET", "POST"])
 def remove_question(form_id: int, question_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "edit")
     question = own_question(reflection, question_id)
     if request.method == "POST":
         service.remove_question(question)
@@ -199,7 +199,7 @@ def remove_question(form_id: int, question_id: int):
 
 @blueprint.route("/<int:form_id>/delete-answers", methods=["GET", "POST"])
 def delete_answers(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "own")
     if request.method == "POST":
         count = service.delete_responses(reflection)
         flash(f"Deleted all answers ({count} responses). The form and its questions are still here.", "info")
@@ -212,7 +212,7 @@ def delete_answers(form_id: int):
 
 @blueprint.route("/<int:form_id>/delete", methods=["GET", "POST"])
 def delete(form_id: int):
-    reflection = own_form(form_id)
+    reflection = own_form(form_id, "own")
     if request.method == "POST":
         title = reflection.title
         service.delete_form(reflection)
