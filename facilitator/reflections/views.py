@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..library import shipped
 from ..printing import qr
 from ..clock import utcnow
+from ..redirects import same_site_path
 from . import participant_views, form_cache, results, service
 from .blueprint import (
     blueprint, own_form, own_question, own_session_or_none, own_sessions,
@@ -107,10 +108,7 @@ def schedule(form_id: int):
 
 def _back_to(form_id: int) -> str:
     """Where a button on another page (the session page) asked to return to; only paths on this site."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("reflections.show", form_id=form_id)
+    return same_site_path(request.form.get("next"), url_for("reflections.show", form_id=form_id))
 
 
 @blueprint.post("/<int:form_id>/open")
