@@ -19,6 +19,7 @@ THEMES = (
     "intimacy-beyond-sex",
     "listening",
     "partners-part",
+    "conflict-and-repair",
     "openings-and-closings",
 )
 THEME_LABELS = {
@@ -30,6 +31,7 @@ THEME_LABELS = {
     "intimacy-beyond-sex": "Intimacy beyond sex",
     "listening": "Listening without fixing",
     "partners-part": "The partner's part",
+    "conflict-and-repair": "Conflict, flooding and repair",
     "openings-and-closings": "Openings, grounding and closings",
 }
 FORMATS = ("solo", "pairs", "triads", "small-group", "whole-group", "couples")
