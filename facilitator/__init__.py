@@ -52,7 +52,10 @@ def configure(app: Flask, test_config: dict[str, Any]) -> None:
     app.config.update(cookie_settings(app.config.get("PUBLIC_BASE_URL", "")))
     app.config.update({k: v for k, v in test_config.items() if k.startswith(("SESSION_COOKIE", "REMEMBER_COOKIE"))})
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a planning evening outlasts an hour
-    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    from .rate_limit_storage import SCHEME  # registers the in-process storage with limits
+
+    # Without Redis, counters live in each process, in a storage that starts no thread per hit.
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or f"{SCHEME}://"
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
 
 

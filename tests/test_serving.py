@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import subprocess
 import uuid
 from datetime import timedelta
@@ -178,3 +179,36 @@ def test_served_by_gunicorn_after_migrations_with_headers_and_an_anonymous_log(t
     lines = {line.split('"')[1]: line for line in log.splitlines() if line.count('"') >= 2}
     assert lines["GET /setup HTTP/1.1"].startswith("127.0.0.1 ")
     assert lines["GET /gone/ABC123 HTTP/1.1"].startswith("- ")
+
+
+def test_in_process_rate_limits_count_and_expire_without_starting_a_thread_per_hit(monkeypatch):
+    """Without Redis: the counters still count and expire, and a busy room starts no thread per submit."""
+    import threading
+
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import FixedWindowRateLimiter
+
+    from facilitator import rate_limit_storage
+
+    storage = storage_from_string(f"{rate_limit_storage.SCHEME}://")
+    assert isinstance(storage, rate_limit_storage.SweepingMemoryStorage)
+    limiter, limit = FixedWindowRateLimiter(storage), parse("3 per second")
+    started = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread) or real_start(thread))
+    assert [limiter.hit(limit, "phone") for _ in range(4)] == [True, True, True, False]
+    time.sleep(1.1)  # the window passes
+    assert limiter.hit(limit, "phone")
+    for number in range(200):
+        limiter.hit(limit, f"phone-{number}")
+    assert started == []
+    time.sleep(1.1)
+    limiter.hit(limit, "one more")  # a hit after a second sweeps the expired counters in place
+    assert not [key for key in storage.storage if "phone-" in key] and started == []
+
+
+def test_the_app_counts_in_process_without_redis(app):
+    from facilitator import rate_limit_storage
+
+    assert app.config["RATELIMIT_STORAGE_URI"] == f"{rate_limit_storage.SCHEME}://"
