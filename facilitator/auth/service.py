@@ -87,6 +87,13 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AccountError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="new_password")
     user.password_hash = hash_password(new_password)
     user.session_version += 1
+    user.must_change_password = False  # a temporary password an admin gave is now replaced
+    db.session.commit()
+
+
+def end_every_sign_in(user: User) -> None:
+    """Sign out: every cookie naming the current session version, wherever it was copied, stops working."""
+    user.session_version += 1
     db.session.commit()
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import support
 from ..extensions import db
 from ..redirects import same_site_path
 from . import service, throttle
@@ -26,6 +27,8 @@ def setup():
         except service.AccountError as error:
             getattr(form, error.field, form.username).errors.append(str(error))
         else:
+            if form.support_country.data:
+                support.apply_preset(form.support_country.data)
             login_user(user)
             flash("Your account is ready. Welcome.", "success")
             return redirect(url_for("home"))
@@ -57,8 +60,11 @@ def login():
 @blueprint.post("/logout")
 @login_required
 def logout():
+    # The version is part of every copy of the sign-in cookie: bumping it ends them all, here and
+    # on any other browser, even one a cookie was copied to. A signed cookie alone cannot be revoked.
+    service.end_every_sign_in(current_user)
     logout_user()
-    flash("You are signed out.", "info")
+    flash("You are signed out, here and on any other browser signed in as you.", "info")
     return redirect(url_for("auth.login"))
 
 

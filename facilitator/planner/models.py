@@ -101,3 +101,18 @@ class SavedTemplate(db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # session | programme
     yaml_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RemovedAgendaItem(db.Model):
+    """The item a facilitator removed last, so "Put it back" can undo it: kept here, not in the
+    signed (readable) cookie, because a note can hold client details. It belongs to one sign-in
+    (the user's session_version when it was removed) and is deleted when they sign out."""
+
+    __tablename__ = "removed_agenda_items"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("group_sessions.id", ondelete="CASCADE"), index=True)
+    session_version: Mapped[int]
+    label: Mapped[str] = mapped_column(String(120), default="")
+    item: Mapped[dict] = mapped_column(JSON)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)

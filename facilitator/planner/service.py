@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from ..clock import utcnow
 from ..extensions import db
 from ..library.files import MAX_MINUTES
 from ..models import Exercise
-from .models import AgendaItem, GroupSession
+from .models import AgendaItem, GroupSession, RemovedAgendaItem
 from .timing import format_clock, parse_clock, schedule
 
 MAX_NOTE = 2000
@@ -247,13 +248,19 @@ def reorder_items(session: GroupSession, item_ids: Sequence[int]) -> None:
     db.session.commit()
 
 
-def remove_item(item: AgendaItem) -> dict:
-    """Remove an item; return it as plain data, so that put_back_item can undo the removal."""
+def remove_item(item: AgendaItem, *, removed_by: int | None = None, session_version: int = 0) -> dict:
+    """Remove an item; return it as plain data, so that put_back_item can undo the removal. With
+    `removed_by`, it is also kept on the server as that facilitator's last removal (see RemovedAgendaItem)."""
     session = item.session
     removed = {
         "session_id": session.id, "position": session.items.index(item), "kind": item.kind,
         "exercise_id": item.exercise_id, "title": item.title, "minutes": item.minutes, "note": item.note, "pin": item.pin,
     }  # fmt: skip
+    if removed_by is not None:
+        kept = db.session.get(RemovedAgendaItem, removed_by) or RemovedAgendaItem(user_id=removed_by)
+        kept.session_id, kept.session_version, kept.item = session.id, session_version, removed
+        kept.label, kept.removed_at = (item.exercise.title if item.exercise else item.title)[:120], utcnow()
+        db.session.add(kept)
     session.items.remove(item)
     db.session.delete(item)
     _renumber(session, list(session.items))
@@ -261,8 +268,16 @@ def remove_item(item: AgendaItem) -> dict:
     return removed
 
 
-def put_back_item(session: GroupSession, removed: dict) -> AgendaItem:
+def last_removed_item(user_id: int, session_version: int) -> RemovedAgendaItem | None:
+    """What this facilitator removed last while signed in as now, if anything."""
+    kept = db.session.get(RemovedAgendaItem, user_id)
+    return kept if kept is not None and kept.session_version == session_version else None
+
+
+def put_back_item(session: GroupSession, removed: dict | RemovedAgendaItem) -> AgendaItem:
     """Undo remove_item: the item returns to its place with its minutes, note and pin."""
+    kept = removed if isinstance(removed, RemovedAgendaItem) else None
+    removed = kept.item if kept is not None else removed
     exercise = db.session.get(Exercise, removed["exercise_id"]) if removed.get("exercise_id") else None
     if removed.get("kind") == "exercise" and exercise is None:
         raise PlannerError("agenda", "That exercise is no longer in the library, so it cannot be put back.")
@@ -276,8 +291,16 @@ def put_back_item(session: GroupSession, removed: dict) -> AgendaItem:
     items.insert(max(0, min(int(removed.get("position", len(items))), len(items))), item)
     session.items.append(item)
     _renumber(session, items)
+    if kept is not None:
+        db.session.delete(kept)  # in the same commit: an item is never put back twice
     db.session.commit()
     return item
+
+
+def forget_removed_item(user_id: int) -> None:
+    """Signing out ends the undo: a removed item's note does not wait for the next sign-in."""
+    db.session.execute(delete(RemovedAgendaItem).where(RemovedAgendaItem.user_id == user_id))
+    db.session.commit()
 
 
 def dismiss_warning(session: GroupSession, key: str) -> None:

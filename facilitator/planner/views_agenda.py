@@ -7,8 +7,7 @@ agenda fragment the view renders instead of redirecting.
 from __future__ import annotations
 
 from flask import flash, has_request_context, redirect, render_template, request, url_for
-from flask import session as cookie_session
-from flask_login import current_user
+from flask_login import current_user, user_logged_out
 from ..library import shipped
 from ..reflections.session_links import session_reflections
 from ..library.service import ExerciseFilters, browse_exercises, can_view
@@ -167,32 +166,38 @@ def reorder_items(session_id: int):
 def remove_item(session_id: int, item_id: int):
     session = own_session(session_id, "edit")
     item = own_item(session, item_id)
-    title = item.exercise.title if item.exercise else item.title
-    # Kept in the signed session cookie, so "Put it back" can undo exactly this removal.
-    cookie_session["removed_item"] = {**service.remove_item(item), "label": title}
+    # Kept on the server for "Put it back", never in the cookie: a note can hold client details.
+    service.remove_item(item, removed_by=current_user.id, session_version=current_user.session_version)
     return back_to_agenda(session)  # the agenda itself says what was removed, beside "Put it back"
 
 
 @blueprint.post("/sessions/<int:session_id>/items/put-back")
 def put_back_item(session_id: int):
     session = own_session(session_id, "edit")
-    removed = cookie_session.get("removed_item")
-    if not removed or removed.get("session_id") != session.id:
+    removed = service.last_removed_item(current_user.id, current_user.session_version)
+    if removed is None or removed.session_id != session.id:
         return back_to_agenda(session, "There is nothing to put back.")
+    label = removed.label or "The item"
     try:
         service.put_back_item(session, removed)
     except PlannerError as problem:
         return back_to_agenda(session, problem.message)
-    cookie_session.pop("removed_item", None)
-    return back_to_agenda(session, f"“{removed.get('label', 'The item')}” is back in its place.")
+    return back_to_agenda(session, f"“{label}” is back in its place.")
 
 
-@blueprint.app_context_processor
+@blueprint.context_processor
 def last_removed_item() -> dict:
-    """The item this browser removed last, for the "Put it back" button on its session page.
+    """What this facilitator removed last, for the "Put it back" button on its session page.
 
-    PDFs and commands render templates with no request, and so no browser session, at all."""
-    return {"removed_item": cookie_session.get("removed_item") if has_request_context() else None}
+    Planner pages only: PDFs, commands and error pages need no database read for it."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return {"removed_item": None}
+    return {"removed_item": service.last_removed_item(current_user.id, current_user.session_version)}
+
+
+@user_logged_out.connect
+def forget_removed_item_on_sign_out(_app, user, **_extra) -> None:  # noqa: ANN001
+    service.forget_removed_item(user.id)
 
 
 @blueprint.post("/sessions/<int:session_id>/warnings")
