@@ -96,7 +96,11 @@ def arc_items(rows: tuple[Row, ...]) -> list[arc.ArcItem]:
 def arc_report(session: GroupSession, plan: Timeline | None = None) -> arc.ArcReport:
     """The session's arc warnings, split into active, accepted by its template, and dismissed."""
     plan = plan or timeline(session)
-    warnings = arc.check_arc(arc_items(plan.rows), group_size=session.group_size, first_session=is_first_session(session))
+    weeks = len(session.programme.sessions) if session.programme else None
+    warnings = arc.check_arc(
+        arc_items(plan.rows), group_size=session.group_size, first_session=is_first_session(session),
+        audience=session.audience, week=session.week_number if weeks else None, weeks=weeks,
+    )  # fmt: skip
     accepted = {entry["rule"]: entry.get("why", "") for entry in session.accepted_warnings or []}
     return arc.sort_out(warnings, dismissed=session.dismissed_warnings or [], accepted=accepted)
 
