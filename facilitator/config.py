@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "PDF_CACHE_DIR": "",  # empty: <instance>/pdf-cache
     "SUBMIT_RATE_LIMIT": "300 per minute",  # per form and address: a whole room may share one Wi-Fi
+    # Fresh form pages (one-time tokens) per form and address: 300 phones on one venue Wi-Fi joining
+    # over 40 s pass, 200 tokens in 2 s never do (docs/privacy.md, "Throttles").
+    "FORM_RATE_LIMIT": "90 per 10 seconds; 1200 per 10 minutes",
+    "CODE_GUESS_RATE_LIMIT": "60 per minute; 300 per hour",  # wrong codes per address, at /join or /r/CODE
     "LOGIN_RATE_LIMIT": "10 per minute",
     "SUPPORT_RESOURCES": [],  # empty: the documented defaults in facilitator/support.py
     "SQLITE_BUSY_TIMEOUT_MS": 10000,

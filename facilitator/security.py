@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort, current_app, render_template, request
 from sqlalchemy.exc import DataError
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
     """Apply the proxy setting, name cookies for https, and add the headers to every response."""
     apply_proxy_fix(app)
     app.config.update(cookie_names(app.config))
+    app.session_interface = NoCookieForParticipants()
     app.url_value_preprocessor(ids_beyond_any_column_name_nothing)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
@@ -106,7 +108,24 @@ def refuse_what_the_database_cannot_hold(error: Exception):
 
 
 def is_participant_request() -> bool:
-    return bool(request.blueprint and request.blueprint.endswith(PUBLIC_BLUEPRINT_SUFFIX))
+    """A participant page, including an unknown address under /r/ (a mistyped link from a poster)."""
+    if request.blueprint and request.blueprint.endswith(PUBLIC_BLUEPRINT_SUFFIX):
+        return True
+    return request.path == "/join" or request.path.startswith("/r/")
+
+
+class NoCookieForParticipants(SecureCookieSessionInterface):
+    """Participant pages never set a cookie, whatever the browser sends: a facilitator's remember-me
+    cookie on the same phone would otherwise make Flask-Login start a session there.
+
+    save_session runs after every after_request function, so nothing set earlier slips through.
+    """
+
+    def save_session(self, app: Flask, session, response: Response) -> None:  # noqa: ANN001
+        if is_participant_request():
+            response.headers.remove("Set-Cookie")
+            return
+        super().save_session(app, session, response)
 
 
 def add_security_headers(response: Response) -> Response:

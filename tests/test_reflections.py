@@ -138,7 +138,7 @@ def test_unlinking_a_question_unlinks_the_answers_already_given(app, signed_in, 
 def test_facilitator_opens_closes_and_schedules_the_form(app, signed_in, client, user):
     form_id = make_form(app, user.id, opened=False)
     code = form_code(app, form_id)
-    assert client.get(f"/r/{code}").status_code == 403
+    assert client.get(f"/r/{code}").status_code == 404  # a draft's code names nothing
     signed_in.post(f"/reflections/{form_id}/open")
     assert client.get(f"/r/{code}").status_code == 200
     signed_in.post(f"/reflections/{form_id}/close")
@@ -244,15 +244,17 @@ def test_participants_see_a_reworded_question_at_once(app, signed_in, client, us
     assert "Anything else?" in client.get(f"/r/{code}").text
 
 
-def test_closing_a_form_forgets_its_spent_tokens(app, signed_in, client, user):
+def test_closing_a_form_keeps_spent_tokens_until_its_answers_are_deleted(app, signed_in, client, user):
     form_id = make_form(app, user.id)
-    answer(client, form_code(app, form_id), {})
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(UsedSubmitToken)) == 1
+    for _ in range(3):
+        answer(client, form_code(app, form_id), {})
     signed_in.post(f"/reflections/{form_id}/close")
     with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UsedSubmitToken)) == 3
+        assert db.session.scalar(select(func.count()).select_from(ReflectionResponse)) == 3
+    signed_in.post(f"/reflections/{form_id}/delete-answers")
+    with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(UsedSubmitToken)) == 0
-        assert db.session.scalar(select(func.count()).select_from(ReflectionResponse)) == 1
 
 
 def test_print_packs_find_the_sessions_open_form_for_the_poster(app, user):

@@ -67,7 +67,7 @@ def test_form_not_yet_open_says_so_and_a_scheduled_one_opens_by_itself(app, clie
     form_id = make_form(app, user.id, opened=False)
     code = form_code(app, form_id)
     draft = client.get(f"/r/{code}")
-    assert draft.status_code == 403 and "not open yet" in draft.text
+    assert draft.status_code == 404 and "We could not find that form" in draft.text  # a draft names nothing
     with app.app_context():
         form = db.session.get(ReflectionForm, form_id)
         service.schedule(form, utcnow() - timedelta(minutes=1), utcnow() + timedelta(hours=1))

@@ -72,6 +72,7 @@ def test_scale_and_choice_results_have_counts_and_greyscale_svg_charts(app, sign
 
 
 def test_one_word_answers_are_ranked_and_feelings_counted_by_core(app, signed_in, client, user, synced):
+    app.config["MIN_RESPONSES"] = 4  # the four people are released as one group
     form_id = make_form(app, user.id)
     ids, code = question_ids(app, form_id), form_code(app, form_id)
     for word, feeling in (("Tired", "calm"), ("tired.", "relaxed"), ("hopeful", "lonely"), ("TIRED", "calm")):
@@ -86,7 +87,7 @@ def test_one_word_answers_are_ranked_and_feelings_counted_by_core(app, signed_in
 
 def test_text_answers_are_listed_in_random_order_without_times(app, signed_in, client, user):
     form_id = make_form(app, user.id, kinds=SHORT)
-    sent = [f"thought {n}" for n in range(8)]
+    sent = [f"thought {n}" for n in range(9)]  # three groups of k = 3 people
     send_texts(app, client, form_id, *sent)
     page = signed_in.get(f"/reflections/{form_id}/results").text
     listed = re.findall(r"<li>(thought \d)</li>", page)
@@ -99,7 +100,7 @@ def test_text_answers_are_listed_in_random_order_without_times(app, signed_in, c
 def test_csv_export_keeps_formulas_inert(app, signed_in, client, user):
     form_id = make_form(app, user.id, kinds=SHORT)
     dangerous = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", " =HYPERLINK(\"x\")", "＝1+1"]
-    send_texts(app, client, form_id, *dangerous, "plain words")
+    send_texts(app, client, form_id, *dangerous, "plain words", "more plain words")  # three groups of 3
     response = signed_in.get(f"/reflections/{form_id}/results.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
@@ -182,7 +183,7 @@ def test_programme_trend_shows_the_closing_scale_and_feeling_words_week_by_week(
         programme_id = programme.id
     weeks = {
         1: [(2, "glad"), (2, "low"), (3, "glad")],
-        2: [(3, "hurt"), (4, "calm"), (4, "hopeful"), (5, "proud")],
+        2: [(3, "hurt"), (4, "calm"), (4, "hopeful"), (5, "proud"), (4, "calm"), (4, "hopeful")],  # two groups of 3
         3: [(5, "calm")],  # one answer only: no value shown for this week
     }
     for week, answers in weeks.items():
@@ -201,7 +202,7 @@ def test_programme_trend_shows_the_closing_scale_and_feeling_words_week_by_week(
     assert "<td>fewer than 3</td>" in text
 
 
-def test_results_say_how_many_answers_wait_for_a_batch_without_saying_which(app, signed_in, client, user):
+def test_results_say_that_some_people_wait_for_a_group_without_saying_how_many(app, signed_in, client, user):
     from tests.reflections_helpers import answer, form_code, make_form, question_ids
 
     form_id = make_form(app, user.id)
@@ -209,5 +210,5 @@ def test_results_say_how_many_answers_wait_for_a_batch_without_saying_which(app,
     for word in ("calm", "tired"):
         answer(client, code, {ids["word"]: word})
     page = signed_in.get(f"/reflections/{form_id}/results").text
-    assert "2 more answers are waiting for a batch" in page
+    assert "Answers from fewer than 3 people are waiting" in page
     assert "calm" not in page and "tired" not in page

@@ -28,6 +28,7 @@ PDF_VARIANT = "pdf/ua-1"
 # Bump when the way HTML becomes a PDF changes, so cached files made the old way are not served.
 RENDERER_REVISION = "1"
 CACHE_MAX_BYTES = 256 * 1024 * 1024
+NEVER_CACHED = frozenset({"results.html"})  # a reflection form's results: participants' answers
 # What print templates may load from static/: images and fonts, never code or data files.
 STATIC_SUFFIXES = frozenset({".css", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".ttf", ".otf"})
 
@@ -54,8 +55,15 @@ def render_html(template_name: str, context: dict, options: PrintOptions) -> str
 
 
 def render_pdf(template_name: str, context: dict, options: PrintOptions) -> bytes:
-    """Render a handout template with plain data to PDF bytes, from the cache when unchanged."""
-    return pdf_from_html(render_html(template_name, context, options), options)
+    """Render a handout template with plain data to PDF bytes, from the cache when unchanged.
+
+    Documents that hold participants' answers are never written to the cache: a cached file would
+    outlive "Delete all answers" (docs/privacy.md).
+    """
+    html = render_html(template_name, context, options)
+    if template_name.removeprefix("handouts/") in NEVER_CACHED:
+        return write_pdf(html, current_app.static_folder or "")
+    return pdf_from_html(html, options)
 
 
 # --- the PDF cache -------------------------------------------------------------------------

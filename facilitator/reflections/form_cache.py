@@ -19,7 +19,7 @@ from .models import ReflectionForm, ReflectionQuestion, facilitator_name, form_s
 from .codes import looks_like_code
 
 CACHE_SIZE = 256
-_cache: dict[tuple[int, str, datetime], FormSpec] = {}
+_cache: dict[tuple[int, str, datetime, int], FormSpec] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +48,7 @@ class FormSpec:
     opens_at: datetime | None
     closes_at: datetime | None
     version: datetime | None  # the form's updated_at
+    round: int = 1  # a token from an earlier round cannot send (see ReflectionForm.round)
     questions: tuple[QuestionSpec, ...] = field(default_factory=tuple)
     facilitator_name: str = "your facilitator"
 
@@ -67,7 +68,7 @@ def form_spec(form: ReflectionForm) -> FormSpec:
     """A form as plain data (also for the facilitator's preview, uncached)."""
     return FormSpec(
         id=form.id, code=form.code, title=form.title, intro=form.intro, opens_at=form.opens_at,
-        closes_at=form.closes_at, version=form.updated_at, questions=tuple(question_spec(q) for q in form.questions),
+        closes_at=form.closes_at, version=form.updated_at, round=form.round, questions=tuple(question_spec(q) for q in form.questions),
         facilitator_name=form.facilitator_name,
     )  # fmt: skip
 
@@ -79,13 +80,13 @@ def published_form(code: str) -> FormSpec | None:
     # A Core query on the tables: this runs on every participant request, ORM bookkeeping would double it.
     forms, users = ReflectionForm.__table__.c, User.__table__.c
     row = db.session.connection().execute(
-        select(forms.id, forms.updated_at, users.display_name, users.practice_name)
+        select(forms.id, forms.updated_at, forms.round, users.display_name, users.practice_name)
         .join_from(ReflectionForm.__table__, User.__table__, users.id == forms.owner_id)
         .where(forms.code == code)
     ).first()
     if row is None:
         return None
-    key = (row.id, code, row.updated_at)
+    key = (row.id, code, row.updated_at, row.round)
     spec = _cache.get(key)
     if spec is None:
         if len(_cache) >= CACHE_SIZE:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -75,6 +75,12 @@ class ReflectionForm(db.Model):
     closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Each opening after a close (and each "delete all answers") starts a new round: a page loaded
+    # in an earlier round cannot send, and nothing held back at a close joins a later group.
+    round: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Answers from fewer than k people were deleted unread when the form last closed (said on the
+    # results page in plain words); cleared when a new round starts.
+    held_back: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     questions: Mapped[list[ReflectionQuestion]] = relationship(
         back_populates="form", order_by="ReflectionQuestion.position", cascade="all, delete-orphan"
@@ -132,14 +138,23 @@ class ReflectionQuestion(db.Model):
 
 
 class ReflectionResponse(db.Model):
-    """One submitted form: which form and on which day, nothing more."""
+    """One submitted form: which form, on which day, and whether it was released in a group of k.
+
+    A waiting response is released with at least k - 1 others, all at once (releases.py); the
+    released rows are written anew with fresh random ids, so their keys and places in the table
+    say nothing about the order in which people sent them.
+    """
 
     __tablename__ = "reflection_responses"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        Index("ix_reflection_responses_form_released", "form_id", "released"),
+        {"sqlite_with_rowid": False},
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     form_id: Mapped[int] = mapped_column(ForeignKey("reflection_forms.id", ondelete="CASCADE"), index=True)
     day: Mapped[date]
+    released: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ReflectionAnswer(db.Model):
@@ -168,7 +183,12 @@ class ReflectionAnswer(db.Model):
 
 
 class UsedSubmitToken(db.Model):
-    """A one-time token already spent, so a double tap on Send stores one response, not two."""
+    """A one-time token already spent, so a double tap on Send stores one response, not two.
+
+    Kept as long as the form's answers exist (deleted with them): the digest is of a random nonce
+    and names no response, so keeping it links nothing, while forgetting it would let a saved
+    page send again.
+    """
 
     __tablename__ = "reflection_used_tokens"
     __table_args__ = {"sqlite_with_rowid": False}

@@ -35,12 +35,43 @@ def submit_limit() -> str:
     return current_app.config["SUBMIT_RATE_LIMIT"]
 
 
+def form_limit() -> str:
+    return current_app.config["FORM_RATE_LIMIT"]
+
+
+def code_guess_limit() -> str:
+    return current_app.config["CODE_GUESS_RATE_LIMIT"]
+
+
+def _hashed(kind: str, *parts: str) -> str:
+    """A limiter key: hashed with the secret key, so the limiter's store never holds an address."""
+    raw = "|".join((current_app.config["SECRET_KEY"], *parts, get_remote_address()))
+    return f"reflection-{kind}:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
 def submit_limit_key() -> str:
     """Per form and per address, so one noisy phone cannot flood a form and a venue's shared
-    address only shares its allowance per form. Hashed: the limiter's store never holds an address."""
-    code = (request.view_args or {}).get("code", "")
-    raw = f"{current_app.config['SECRET_KEY']}|{code}|{get_remote_address()}"
-    return "reflection-submit:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+    address only shares its allowance per form."""
+    return _hashed("submit", (request.view_args or {}).get("code", ""))
+
+
+def form_limit_key() -> str:
+    """Fresh tokens per form and per address (docs/privacy.md, "Throttles")."""
+    return _hashed("form", (request.view_args or {}).get("code", ""))
+
+
+def code_guess_key() -> str:
+    """Wrong codes per address, whether typed at /join or put in the form's address."""
+    return _hashed("guess")
+
+
+def _a_miss(response) -> bool:  # noqa: ANN001
+    return response.status_code == 404
+
+
+def _holds_a_token() -> bool:
+    """A page named by its own token (the Back target) issues none, so it is not counted."""
+    return "t" in request.args
 
 
 @blueprint.errorhandler(429)
@@ -54,6 +85,7 @@ def not_found(_error):  # noqa: ANN001
 
 
 @blueprint.get("/join")
+@limiter.shared_limit(code_guess_limit, scope="reflection-code-guess", key_func=code_guess_key, deduct_when=_a_miss)
 def join():
     """Type the code from the poster; a wrong code is answered beside the field."""
     typed = request.args.get("code")
@@ -63,7 +95,8 @@ def join():
     if not codes.looks_like_code(code):
         problem = "A code has 6 letters and numbers, like KM4 7RX. Please check it on the poster."
         return render_template("reflections/public/join.html", typed=typed, problem=problem), 422
-    if form_cache.published_form(code) is None:
+    found = form_cache.published_form(code)
+    if found is None or found.status(utcnow()) == "draft":
         problem = "No form has this code. Please check the letters on the poster, or ask your facilitator."
         return render_template("reflections/public/join.html", typed=typed, problem=problem), 404
     return redirect(url_for("reflections_public.form", code=code))
@@ -72,9 +105,10 @@ def join():
 def _form_or_page(code: str) -> FormSpec | tuple:
     """The open form for a code, or the kind page (and status) that explains why it cannot be answered."""
     form = form_cache.published_form(code)
-    if form is None:
+    status = form.status(utcnow()) if form is not None else "draft"
+    if status == "draft":
+        # A draft's code says nothing, not even that it exists: its title and author stay private.
         return render_template("reflections/public/not_found.html"), 404
-    status = form.status(utcnow())
     if status == "open":
         return form
     if status == "closed":
@@ -110,6 +144,8 @@ def blank_form_page(form: FormSpec, token: str) -> str:
 
 
 @blueprint.get("/r/<code>")
+@limiter.limit(form_limit, key_func=form_limit_key, exempt_when=_holds_a_token)
+@limiter.shared_limit(code_guess_limit, scope="reflection-code-guess", key_func=code_guess_key, deduct_when=_a_miss)
 def form(code: str):
     canonical = codes.normalise_code(code)
     if canonical != code and codes.looks_like_code(canonical):
@@ -118,7 +154,25 @@ def form(code: str):
     found = _form_or_page(code)
     if not isinstance(found, FormSpec):
         return found
-    return blank_form_page(found, submissions.issue_token(current_app.config["SECRET_KEY"], found.id))
+    secret = current_app.config["SECRET_KEY"]
+    if "t" in request.args:
+        return _page_of_token(found, request.args["t"])
+    token = submissions.issue_token(secret, found.id, found.round)
+    if request.headers.get("Sec-Fetch-Mode") == "navigate":
+        # A browser gets the form at an address holding its own token, so that Back after sending
+        # returns to a page that knows it was sent: no cookie needed (docs/privacy.md, "Back").
+        return redirect(url_for("reflections_public.form", code=code, t=token), 303)
+    return blank_form_page(found, token)
+
+
+def _page_of_token(form: FormSpec, token: str):  # noqa: ANN202
+    """The form for a token in the address; once that token has sent, "your answers are already in"."""
+    nonce = submissions.token_nonce(current_app.config["SECRET_KEY"], token, form.id, form.round)
+    if nonce is None:  # expired, from an earlier round, or not ours: a fresh page
+        return redirect(url_for("reflections_public.form", code=form.code), 303)
+    if submissions.token_spent(nonce):
+        return render_template("reflections/public/already_in.html", form=form, resources=support.support_resources())
+    return blank_form_page(form, token)
 
 
 @blueprint.post("/r/<code>")
@@ -130,18 +184,30 @@ def submit(code: str):
     form = found
     secret = current_app.config["SECRET_KEY"]
     token = request.form.get("token", "")
-    nonce = submissions.token_nonce(secret, token, form.id)
+    nonce = submissions.token_nonce(secret, token, form.id, form.round)
     if nonce is None:
-        read = submissions.read_answers([], {})
-        notice = "This page had expired. Your answers are still here: please press Send again."
-        return form_page(form, submissions.issue_token(secret, form.id), read, notice, 400)
+        return _expired(form.code, submissions.read_answers([], {}))
     fields = request.form.to_dict(flat=False)
     read = submissions.read_answers(form.questions, fields)
     if read.errors:
         return form_page(form, token, read, status=422)
-    submissions.store_response(form.id, form.questions, read.values, nonce, today())
+    stored = submissions.store_response(form.id, form.round, form.questions, read.values, nonce, today(), utcnow(), min_answers())
+    if stored is submissions.Stored.STALE:  # closed, or a new round began, while the page was open
+        return _expired(form.code, read)
     # Stored or already stored by an earlier tap: the same thank-you either way.
     return redirect(url_for("reflections_public.thanks", code=form.code), 303)
+
+
+def _expired(code: str, read: submissions.ReadAnswers):  # noqa: ANN202
+    """The form as it is now, with what was typed still in it and a fresh token; or why it cannot be sent."""
+    current = _form_or_page(code)
+    if not isinstance(current, FormSpec):
+        return current
+    token = submissions.issue_token(current_app.config["SECRET_KEY"], current.id, current.round)
+    return form_page(current, token, read, EXPIRED, 400)
+
+
+EXPIRED = "This page had expired. Your answers are still here: please press Send again."
 
 
 @blueprint.get("/r/<code>/thanks")

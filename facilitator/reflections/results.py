@@ -1,72 +1,30 @@
 """Results a facilitator can use without learning who wrote what.
 
-Two rules carry the anonymity: answers are released for viewing only in batches of at least k
-new answers to a question (so no single answer can be matched to the man who just put his phone
-down), and a question shows nothing at all until at least k answers are released. Everything
-here returns plain data, used alike by the results page, the wall, the PDF and the trends.
+Two rules carry the anonymity: only released answers are read, and answers are released as whole
+responses in groups of at least k people (releases.py), so no answer can be matched to the man
+who just put his phone down; and a question shows nothing at all until at least k answers to it
+are released. Everything here reads and returns plain data, used alike by the results page, the
+wall, the PDF and the trends; nothing here writes.
 """
 
 from __future__ import annotations
 
-import random
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from datetime import datetime
 
-from ..config import min_responses
+from sqlalchemy import func, select
+
 from ..extensions import db
-from .models import SCALE_TYPES, TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion, random_id
+from .models import SCALE_TYPES, TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion
+from .releases import held_people, min_answers
+
+__all__ = ["FormResults", "QuestionResult", "all_texts", "form_results", "min_answers"]
 
 TEXTS_ON_PAGE = 60
-CHUNK = 500  # ids per IN (...) list: well inside every database's parameter limit
-_shuffle = random.SystemRandom().shuffle
-
-
-def min_answers() -> int:
-    """k: how many answers a question needs before anything of it is shown (never below 3)."""
-    return min_responses(current_app.config["MIN_RESPONSES"])  # read each time: tests and admins change it
-
-
-def release_batches(form_id: int, k: int) -> int:
-    """Release each question's waiting answers once at least k are waiting; return how many.
-
-    Released answers are written anew, with new random ids, in random order, in one transaction:
-    so neither a row's id, its place in the table nor its transaction stamp (PostgreSQL's xmin)
-    still says which answers arrived together.
-    """
-    waiting = db.session.execute(
-        select(ReflectionAnswer.question_id, func.count())
-        .where(ReflectionAnswer.form_id == form_id, ReflectionAnswer.released.is_(False))
-        .group_by(ReflectionAnswer.question_id)
-    ).all()
-    ready = [question_id for question_id, count in waiting if count >= k]
-    if not ready:
-        return 0
-    columns = (ReflectionAnswer.id, ReflectionAnswer.question_id, ReflectionAnswer.response_id,
-               ReflectionAnswer.number, ReflectionAnswer.text)  # fmt: skip
-    rows = db.session.execute(
-        select(*columns).where(ReflectionAnswer.question_id.in_(ready), ReflectionAnswer.released.is_(False))
-    ).all()
-    deleted = 0
-    for start in range(0, len(rows), CHUNK):
-        ids = [row.id for row in rows[start : start + CHUNK]]
-        deleted += db.session.execute(delete(ReflectionAnswer).where(ReflectionAnswer.id.in_(ids))).rowcount
-    if deleted != len(rows):
-        db.session.rollback()  # another request released them first
-        return 0
-    fresh = [
-        {"id": random_id(), "form_id": form_id, "question_id": row.question_id, "response_id": row.response_id,
-         "number": row.number, "text": row.text, "released": True}  # fmt: skip
-        for row in rows
-    ]
-    _shuffle(fresh)
-    db.session.execute(insert(ReflectionAnswer), fresh)
-    db.session.commit()
-    return len(fresh)
 
 
 @dataclass(frozen=True)
@@ -107,7 +65,10 @@ class FormResults:
     session_date: str
     k: int
     questions: tuple[QuestionResult, ...] = field(default_factory=tuple)
-    waiting: int = 0  # answers not yet released, across the whole form (never per question)
+    # Whether some people's responses wait for a group of k (never how many, nor for which question).
+    waiting: bool = False
+    closed: bool = False
+    held_back: bool = False  # answers from fewer than k people were deleted unread at close
 
     @property
     def anything_shown(self) -> bool:
@@ -124,7 +85,9 @@ def feeling_cores(feelings: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return cores
 
 
-def form_results(form: ReflectionForm, k: int, *, text_limit: int = TEXTS_ON_PAGE, wall: bool = False) -> FormResults:
+def form_results(
+    form: ReflectionForm, k: int, *, text_limit: int = TEXTS_ON_PAGE, wall: bool = False, now: datetime | None = None
+) -> FormResults:
     """Counts, words and texts of the released answers; a question under k answers shows nothing.
 
     With `wall`, word and text answers are only those the facilitator approved for the wall.
@@ -159,12 +122,10 @@ def form_results(form: ReflectionForm, k: int, *, text_limit: int = TEXTS_ON_PAG
             results.append(_texts(question, count, text_limit, wall))
         else:
             results.append(_counted(question, count, tallies[question.id]))
-    waiting = db.session.scalar(
-        select(func.count()).where(ReflectionAnswer.form_id == form.id, ReflectionAnswer.released.is_(False))
-    )
     session = form.session
     return FormResults(
-        form_id=form.id, title=form.title, k=k, questions=tuple(results), waiting=waiting or 0,
+        form_id=form.id, title=form.title, k=k, questions=tuple(results), waiting=held_people(form.id) > 0,
+        closed=now is not None and form.status(now) == "closed", held_back=form.held_back,
         session_title=session.title if session else "",
         session_date=session.date.strftime("%-d %B %Y") if session and session.date else "",
     )  # fmt: skip

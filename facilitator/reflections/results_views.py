@@ -10,7 +10,7 @@ from ..printing import documents, qr
 from ..access import access_or_404
 from ..planner.models import Programme
 from ..clock import utcnow
-from . import charts, export, moderation, results, service, trends
+from . import charts, export, moderation, results, trends
 from .addresses import participant_url
 from .blueprint import blueprint, own_form, own_question
 from .models import ReflectionForm
@@ -44,11 +44,8 @@ def reflection_trend_chart(trend: trends.Trend) -> Markup:
 
 
 def _released_results(reflection: ReflectionForm, **options) -> results.FormResults:  # noqa: ANN003
-    if reflection.status(utcnow()) == "closed":
-        service.forget_spent_tokens(reflection)  # closed by its schedule: close_now did not run
-    k = results.min_answers()
-    results.release_batches(reflection.id, k)
-    return results.form_results(reflection, k, **options)
+    # Read only: answers are released by the submit that completes a group and at close (releases.py).
+    return results.form_results(reflection, results.min_answers(), now=utcnow(), **options)
 
 
 @blueprint.get("/<int:form_id>/results")
@@ -65,7 +62,6 @@ def question_answers(form_id: int, question_id: int):
     if question.type not in ("short", "long"):
         abort(404)
     k = results.min_answers()
-    results.release_batches(reflection.id, k)
     page = max(1, request.args.get("page", 1, type=int))
     texts, total = results.all_texts(question, k, page)
     return render_template(
@@ -90,7 +86,6 @@ def results_pdf(form_id: int):
 def results_csv(form_id: int):
     reflection = own_form(form_id, "edit")
     k = results.min_answers()
-    results.release_batches(reflection.id, k)
     return _download(export.csv_text(reflection, k), "text/csv; charset=utf-8", f"answers-{reflection.code}.csv")
 
 
@@ -136,7 +131,6 @@ def moderate(form_id: int):
         flash("The wall now shows the answers you ticked.", "success")
         return redirect(url_for("reflections.moderate", form_id=form_id))
     k = results.min_answers()
-    results.release_batches(reflection.id, k)
     return render_template(
         "reflections/moderate.html", reflection=reflection, queue=moderation.moderation_queue(reflection, k), k=k
     )

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from ..clock import utcnow
 from ..extensions import db
 from ..library.files import QuestionSet
+from . import releases
 from .codes import new_code
 from .models import TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse, UsedSubmitToken
 
@@ -115,34 +116,67 @@ def utc_to_local(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
-def schedule(form: ReflectionForm, opens_at: datetime | None, closes_at: datetime | None) -> None:
-    """Set when the form opens and closes (naive UTC); raise ValueError when closing comes first."""
+def schedule(
+    form: ReflectionForm, opens_at: datetime | None, closes_at: datetime | None, now: datetime | None = None,
+    k: int | None = None,
+) -> None:  # fmt: skip
+    """Set when the form opens and closes (naive UTC); raise ValueError when closing comes first.
+
+    A schedule that reopens a closed form starts a new round; one that closes it finishes the round.
+    """
     if opens_at and closes_at and closes_at <= opens_at:
         raise ValueError("The closing time must come after the opening time.")
+    now = now or utcnow()
+    was_closed = form.status(now) == "closed"
     form.opens_at, form.closes_at = opens_at, closes_at
+    db.session.flush()  # the form row is now locked: no submit slips in while the round changes
+    if was_closed and form.status(now) != "closed":
+        _new_round(form, k)
+    elif form.status(now) == "closed":
+        _finish_round(form, k)
+    _commit_forgetting_order()
+
+
+def _finish_round(form: ReflectionForm, k: int | None) -> None:
+    """Close is final for what it holds back: a last group of k or more, else deleted unread."""
+    outcome = releases.finish_round(form.id, k or releases.min_answers())
+    if outcome == "deleted":
+        form.held_back = True
+
+
+def _new_round(form: ReflectionForm, k: int | None) -> None:
+    """Reopening never releases what the last round held back: it is finished first, and pages
+    loaded in the last round can no longer send."""
+    _finish_round(form, k)
+    form.round += 1
+    form.held_back = False
+
+
+def _commit_forgetting_order() -> None:
     db.session.commit()
+    releases.forget_order_on_disk()
 
 
-def forget_spent_tokens(form: ReflectionForm) -> None:
-    """Once a form is closed its spent tokens have done their job (no double submit): forget them,
-    so not even a page left open on a phone can be matched to a row written at the same moment."""
-    db.session.execute(delete(UsedSubmitToken).where(UsedSubmitToken.form_id == form.id))
-    db.session.commit()
-
-
-def open_now(form: ReflectionForm, now: datetime) -> None:
-    """Open by hand; a planned closing time still in the future is kept."""
+def open_now(form: ReflectionForm, now: datetime, k: int | None = None) -> None:
+    """Open by hand (a closed form starts a new round); a planned closing time still in the future is kept."""
+    was_closed = form.status(now) == "closed"
     form.opens_at = now
     if form.closes_at is not None and form.closes_at <= now:
         form.closes_at = None
-    db.session.commit()
+    db.session.flush()
+    if was_closed:
+        _new_round(form, k)
+    _commit_forgetting_order()
 
 
-def close_now(form: ReflectionForm, now: datetime) -> None:
+def close_now(form: ReflectionForm, now: datetime, k: int | None = None) -> None:
+    """Close by hand: waiting answers become a last group if k people sent them, else are deleted."""
     form.closes_at = now
     if form.opens_at is None or form.opens_at > now:
         form.opens_at = now
-    forget_spent_tokens(form)
+    db.session.flush()
+    _finish_round(form, k)
+    _commit_forgetting_order()
 
 
 @dataclass(frozen=True)
@@ -249,11 +283,17 @@ def remove_question(question: ReflectionQuestion) -> None:
 
 
 def delete_responses(form: ReflectionForm) -> int:
-    """Delete every answer to a form and forget its spent tokens; the form and questions stay."""
+    """Delete every answer to a form and its spent tokens; the form and questions stay.
+
+    A new round starts, so a page loaded before the delete (or its spent token) cannot send.
+    """
+    form.round += 1
+    form.held_back = False
+    db.session.flush()
     count = db.session.scalar(select(func.count()).select_from(ReflectionResponse).where(ReflectionResponse.form_id == form.id))
     for model in (ReflectionAnswer, ReflectionResponse, UsedSubmitToken):
         db.session.execute(delete(model).where(model.form_id == form.id))
-    db.session.commit()
+    _commit_forgetting_order()
     return count or 0
 
 

@@ -10,16 +10,19 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..clock import random_token
 from ..extensions import db
-from .models import ReflectionAnswer, ReflectionResponse, UsedSubmitToken, random_id
+from . import releases
 from .form_cache import QuestionSpec
+from .models import ReflectionAnswer, ReflectionResponse, UsedSubmitToken, form_status, random_id
 
 TEXT_LIMITS = {"word": 40, "short": 280, "long": 3000}
 WORD_LIMIT = 3  # "one word" allows a short phrase: "let down", "on edge"
@@ -31,25 +34,47 @@ TOKEN_SALT = "reflections-submit"
 
 # --- the one-time token ------------------------------------------------------------------------
 
+# Long enough for a slow evening (load the form at the start, send at the end), short enough that
+# a page saved on a phone cannot be sent days later.
+TOKEN_LIFETIME_SECONDS = 3 * 60 * 60
 
-def issue_token(secret_key: str, form_id: int) -> str:
-    """A signed, single-use token for one page load; nothing about it is stored until it is spent."""
-    return URLSafeSerializer(secret_key, salt=TOKEN_SALT).dumps([form_id, random_token(16)])
+
+def _now_seconds() -> int:
+    return int(clock.utcnow().replace(tzinfo=UTC).timestamp())
 
 
-def token_nonce(secret_key: str, token: str, form_id: int) -> str | None:
-    """The nonce of a genuine token for this form, or None."""
+def issue_token(secret_key: str, form_id: int, round_: int = 1) -> str:
+    """A signed, single-use token for one page load, bound to the form's round and dated; nothing
+    about it is stored until it is spent."""
+    payload = [form_id, round_, _now_seconds(), random_token(16)]
+    return URLSafeSerializer(secret_key, salt=TOKEN_SALT).dumps(payload)
+
+
+def token_nonce(secret_key: str, token: str, form_id: int, round_: int = 1) -> str | None:
+    """The nonce of a genuine, unexpired token for this form and round, or None."""
     try:
         payload = URLSafeSerializer(secret_key, salt=TOKEN_SALT).loads(token or "")
     except BadSignature:
         return None
-    if not isinstance(payload, list) or len(payload) != 2 or payload[0] != form_id or not isinstance(payload[1], str):
+    if not isinstance(payload, list) or len(payload) != 4 or payload[:2] != [form_id, round_]:
         return None
-    return payload[1]
+    issued, nonce = payload[2], payload[3]
+    if not isinstance(issued, int) or not isinstance(nonce, str):
+        return None
+    if not 0 <= _now_seconds() - issued <= TOKEN_LIFETIME_SECONDS:
+        return None
+    return nonce
 
 
 def token_digest(nonce: str) -> str:
     return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
+
+
+def token_spent(nonce: str) -> bool:
+    """Whether a page's token has already sent its answers (the phone pressed Back after Send)."""
+    table = UsedSubmitToken.__table__
+    row = db.session.connection().execute(select(table.c.digest).where(table.c.digest == token_digest(nonce))).first()
+    return row is not None
 
 
 # --- reading answers -------------------------------------------------------------------------
@@ -127,10 +152,18 @@ def _read_one(question: QuestionSpec, sent: list[str]) -> tuple[int | None, str]
 # --- storing a response --------------------------------------------------------------------
 
 
+class Stored(StrEnum):
+    STORED = "stored"
+    SPENT = "spent"  # the token had already sent: a double tap, or a saved page sent again
+    STALE = "stale"  # the form closed, or started a new round, after the page was loaded
+
+
 def store_response(
-    form_id: int, questions: Iterable[QuestionSpec], values: Mapping[int, tuple[int | None, str]], nonce: str, day: date
-) -> bool:
-    """Store one response and spend its token; False (and nothing stored) when the token was spent.
+    form_id: int, round_: int, questions: Iterable[QuestionSpec], values: Mapping[int, tuple[int | None, str]],
+    nonce: str, day: date, now: datetime, k: int,
+) -> Stored:  # fmt: skip
+    """Store one response and spend its token, in one transaction; release the waiting group when
+    this response completes one of k people.
 
     Linked answers carry the response id; unlinked answers carry nothing but their form and
     question. Every row gets a random id; the response keeps the day only.
@@ -148,12 +181,21 @@ def store_response(
     # Core inserts on the session's connection: the hot path of a full room, without ORM bookkeeping.
     connection = db.session.connection()
     try:
+        # The token first: on SQLite this first write takes the database's write lock (BEGIN IMMEDIATE),
+        # so the form read next cannot change before commit; PostgreSQL locks the form row itself.
         connection.execute(insert(UsedSubmitToken.__table__), [{"digest": token_digest(nonce), "form_id": form_id}])
-        connection.execute(insert(ReflectionResponse.__table__), [{"id": response_id, "form_id": form_id, "day": day}])
-        if rows:
-            connection.execute(insert(ReflectionAnswer.__table__), [{"released": False, "approved": False, **row} for row in rows])
-        db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return False
-    return True
+        return Stored.SPENT
+    form = releases.lock_form(form_id)
+    if form is None or form.round != round_ or form_status(form.opens_at, form.closes_at, now) != "open":
+        db.session.rollback()
+        return Stored.STALE
+    connection.execute(insert(ReflectionResponse.__table__), [{"id": response_id, "form_id": form_id, "day": day, "released": False}])
+    if rows:
+        connection.execute(insert(ReflectionAnswer.__table__), [{"released": False, "approved": False, **row} for row in rows])
+    released = releases.held_people(form_id) >= k and releases.release_held(form_id)
+    db.session.commit()
+    if released:
+        releases.forget_order_on_disk(wait_ms=releases.SUBMIT_CHECKPOINT_WAIT_MS)
+    return Stored.STORED

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..planner.models import GroupSession, Programme
 from .models import SCALE_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion
-from .results import release_batches
 
 TREND_TYPES = (*SCALE_TYPES, "feelings", "word")
 
@@ -63,7 +62,6 @@ def programme_trends(programme: Programme, k: int) -> list[Trend]:
     """A trend for each question (by key and phase) asked in at least two of the programme's sessions."""
     asked: dict[tuple[str, str], list[tuple[GroupSession, ReflectionQuestion]]] = defaultdict(list)
     for session, form in programme_forms(programme):
-        release_batches(form.id, k)
         for question in form.questions:
             if question.type in TREND_TYPES:
                 asked[(question.key, phase(session, form))].append((session, question))
