@@ -17,9 +17,12 @@ from ..library.files import Library, LibraryError, Problem, Template, TemplateIt
 from ..library.parse import check_template_references, parse_template
 from ..models import Exercise
 from .models import AgendaItem, GroupSession, Programme
+from .programmes import MAX_WEEKS
+from .service import MAX_ITEMS
 from .timing import format_clock, schedule
 
 MAX_FILE_BYTES = 512 * 1024
+LIMITS = f"an agenda holds at most {MAX_ITEMS} items and a programme at most {MAX_WEEKS} weeks"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,11 @@ class ImportFailed(Exception):
 # --- YAML, safely ---------------------------------------------------------------------------
 
 MAX_DEPTH = 20  # a plan file nests four levels deep; anything far deeper is not a plan
+# The longest list a plan may hold is an agenda (MAX_ITEMS) or a programme's weeks (MAX_WEEKS); the
+# widest mapping, a session's fields. Counted while the YAML is read, so that a file of 40,000 breaks
+# stops at the 201st, before any of it is built (check_limits then says precisely what is too long).
+MAX_LIST_ENTRIES = max(MAX_ITEMS, MAX_WEEKS)
+MAX_MAPPING_KEYS = 50
 
 
 class _PlanLoader(yaml.SafeLoader):
@@ -58,6 +66,12 @@ class _PlanLoader(yaml.SafeLoader):
         try:
             if self.depth > MAX_DEPTH:
                 raise yaml.composer.ComposerError(None, None, f"nests deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            if isinstance(parent, yaml.SequenceNode) and len(parent.value) >= MAX_LIST_ENTRIES:
+                raise yaml.composer.ComposerError(None, None, f"has a list of more than {MAX_LIST_ENTRIES} entries; "
+                                                  f"{LIMITS}", self.peek_event().start_mark)  # fmt: skip
+            if isinstance(parent, yaml.MappingNode) and index is None and len(parent.value) >= MAX_MAPPING_KEYS:
+                raise yaml.composer.ComposerError(None, None, f"has a mapping of more than {MAX_MAPPING_KEYS} fields",
+                                                  self.peek_event().start_mark)  # fmt: skip
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -205,8 +219,25 @@ def _unreachable_pins(template: Template, exercises: dict[str, Exercise], path: 
     return problems
 
 
+def check_limits(template: Template) -> list[Problem]:
+    """The planner's own limits: no more weeks or items than it would let anyone add by hand.
+    (Minutes and text sizes are held to the same limits by parse_template.)"""
+    problems = []
+    if len(template.sessions) > MAX_WEEKS:
+        problems.append(Problem(template.slug, "weeks", f"has {len(template.sessions)} weeks; {LIMITS}"))
+    for number, spec in enumerate(template.sessions, start=1):
+        if len(spec.items) > MAX_ITEMS:
+            prefix = f"weeks[{number}]." if template.kind == "programme" else ""
+            problems.append(Problem(template.slug, f"{prefix}items", f"has {len(spec.items)} items; {LIMITS}"))
+    return problems
+
+
 def check_template(template: Template, exercises: dict[str, Exercise], library: Library, text: str = "") -> None:
-    """Raise ImportFailed when a template names unknown things, minutes out of range or unreachable pins."""
+    """Raise ImportFailed when a template is larger than the planner allows, names unknown things,
+    has minutes out of range or unreachable pins."""
+    limits = check_limits(template)
+    if limits:
+        raise _from_problems(limits, text)
     view = dataclasses.replace(library, exercises=exercises)  # database rows stand in for the files
     problems = check_template_references(template, view, template.slug)
     if not problems:
