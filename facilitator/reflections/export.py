@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -24,9 +25,21 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 def inert(cell: object) -> str:
     """A cell value no spreadsheet will evaluate."""
     text = "" if cell is None else str(cell)
-    if text.lstrip(" ").startswith(FORMULA_STARTS):
+    if _visible_start(text).startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def _visible_start(text: str) -> str:
+    """The text from its first visible character: spreadsheets may drop a leading byte-order mark,
+    zero-width or bidirectional-control character (Unicode category Cf) or space, so "\u202e=1" can
+    still run as =1. Tab, CR and LF are formula starts themselves and are kept."""
+    start = 0
+    while start < len(text) and text[start] not in "\t\r\n" and (
+        unicodedata.category(text[start]) == "Cf" or text[start].isspace()
+    ):
+        start += 1
+    return text[start:]
 
 
 def answer_rows(form: ReflectionForm) -> Iterable[tuple]:
