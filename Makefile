@@ -1,4 +1,5 @@
-# facilitator: `make run` serves the app at http://127.0.0.1:5000, `make test` runs every test.
+# facilitator: `make run` serves the app at http://127.0.0.1:5000 (and the participant pages on the
+# room's Wi-Fi: room mode, facilitator/room.py), `make test` runs every test.
 # Both set up everything they need on a fresh Debian machine first.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,12 +12,14 @@ POSTGRES_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 .PHONY: run serve install install-test system-deps system-deps-test migrate library test test-fast test-postgres check bench clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	@echo "Making the virtual environment .venv (first run only)."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
-	touch $@
+	@echo "Installing the Python packages into .venv (a minute or two the first time)."
+	@$(BIN)/python -m pip install -q -e .
+	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
@@ -26,19 +29,21 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 system-deps:
-	bash .ci/system-deps.sh run
+	@bash .ci/system-deps.sh run
 
 system-deps-test:
 	bash .ci/system-deps.sh test
 
 migrate: install
-	$(FLASK) db upgrade
+	@$(FLASK) db upgrade
 
 library: migrate
-	$(FLASK) library sync
+	@$(FLASK) library sync
 
+# Your pages on 127.0.0.1:5000 only; unless PUBLIC_BASE_URL is set, the participant pages alone on
+# the laptop's network address too (ROOM_HOST:ROOM_PORT), where the QR codes then lead.
 run: system-deps library
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@$(FLASK) start --port 5000
 
 # For a practice's server: migrations once, the library, then gunicorn's workers (docs/deploy.md).
 serve: system-deps library

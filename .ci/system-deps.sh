@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages facilitator needs are present; install them with apt-get when we
 # can (root, or passwordless sudo), otherwise print the one command to run and fail.
-#   .ci/system-deps.sh run    WeasyPrint's libraries (pango) and libharfbuzz-subset0 (fast fonts)
-#   .ci/system-deps.sh test   the above, plus chromium, poppler-utils (pdftoppm) and zbar-tools (zbarimg)
+#   .ci/system-deps.sh run    WeasyPrint's libraries (pango) and libharfbuzz-subset0 (fast fonts); fonts-noto-color-emoji (emoji in answers print as emoji, not boxes)
+#   .ci/system-deps.sh test   the above, plus chromium, poppler-utils (pdftoppm) and zbar-tools (zbarimg),
+#                             caddy and nginx (the deploy/ site files are checked by their own tools)
 set -euo pipefail
-need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji)
 if [ "${1:-run}" = "test" ]; then
   need+=(chromium poppler-utils zbar-tools)
   need+=(nginx)  # tests/test_scale_out.py: two app servers behind nginx (docs/deploy.md)
+  need+=(caddy nginx)  # tests/test_deploy_files.py: `caddy validate` and `nginx -t` on deploy/ (docs/deploy.md)
 fi
 missing=()
 for package in "${need[@]}"; do

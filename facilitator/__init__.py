@@ -160,8 +160,9 @@ def register_commands(app: Flask) -> None:
     from .library.commands import library_group
     from .planner.commands import sessions_group
     from .printing.commands import printing_group
+    from .room import start_command
 
-    for command in (create_user_command, library_group, backup_group, printing_group, sessions_group):
+    for command in (create_user_command, library_group, backup_group, printing_group, sessions_group, start_command):
         app.cli.add_command(command)
 
 

@@ -17,7 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "",  # empty: in-memory rate limits, one process only
     "LIBRARY_PATH": str(PROJECT_ROOT / "session_plans"),
     "PRACTICE_NAME": "",
-    "PUBLIC_BASE_URL": "",  # e.g. https://groups.example.org; empty: the request's own host
+    "PUBLIC_BASE_URL": "",  # e.g. https://groups.example.org; empty: room mode under `make run` (room.py)
+    "ROOM_HOST": "",  # room mode's address for phones; empty: the default route's address, found at start
+    "ROOM_PORT": 5001,  # room mode's port for phones (participant pages only)
     "PAPER_SIZE": "A4",  # default for new facilitators: A4 or Letter
     "MIN_RESPONSES": 3,  # results hidden below this count (never below 3)
     "PROXY_FIX_HOPS": 0,  # number of trusted reverse proxies in front of the app

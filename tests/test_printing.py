@@ -222,7 +222,45 @@ def test_programme_pack_holds_every_week_in_order_with_page_numbers_and_posters(
     poster_pages = [i for i, t in enumerate(texts) if url in t]
     assert len(poster_pages) == 2 and poster_pages[0] < firsts[0] + len(texts) // 2  # poster and card, in week 1
     assert vocabulary_title in texts[-1]
-    assert_page_x_of_y(pdf, wall_sheets=poster_pages)
+    assert_numbered_within_each_week(texts, wall_sheets=poster_pages)
+    assert_tagged_as_one_document(pdf)
+
+
+def assert_numbered_within_each_week(texts: list[str], wall_sheets=()) -> None:
+    """A programme pack numbers pages within each week ("Week 2 · Page 3 of 9"), so a week prints
+    and staples as its own set; the cover and the vocabulary sheet are sets of their own."""
+    numbers = [re.search(r"(?:Week (\d+) · )?Page (\d+) of (\d+)", text) for text in texts]
+    expected_page = 1
+    for index, found in enumerate(numbers):
+        if index in wall_sheets:
+            assert found is None, f"page {index + 1}: a wall sheet has no number"
+            expected_page += 1
+            continue
+        assert found, f"page {index + 1}: footer"
+        page, total = int(found.group(2)), int(found.group(3))
+        if page == 1:
+            expected_page = 1
+        assert page == expected_page and page <= total, f"page {index + 1}: {found.group(0)}"
+        expected_page += 1
+
+
+def assert_tagged_as_one_document(pdf: bytes) -> None:
+    """The joined pack keeps PDF/UA tagging: one structure tree, every page's marked content mapped."""
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] and root["/MarkInfo"]["/Marked"] and "/Metadata" in root
+    tree = root["/StructTreeRoot"]
+    [document] = tree["/K"]
+    assert document.get_object()["/S"] == "/Document" and len(document.get_object()["/K"]) >= len(reader.pages)
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert len(keys) == len(set(keys)) and int(tree["/ParentTreeNextKey"]) == max(keys) + 1
+    page_refs = {page.indirect_reference.idnum for page in reader.pages}
+    for page in reader.pages:
+        key = int(page["/StructParents"])
+        elements = nums[keys.index(key) * 2 + 1]
+        for element in elements:  # each marked piece of the page belongs to an element on this page
+            assert element.get_object().raw_get("/Pg").idnum in page_refs
 
 
 def test_print_links_offer_every_document_with_paper_and_large_print(app, user, synced):

@@ -9,6 +9,8 @@ PAPER_SIZES = [SelectChoice("A4", "A4"), SelectChoice("Letter", "US Letter")]
 PASSWORD_LENGTH = Length(
     min=MIN_PASSWORD_LENGTH, max=200, message=f"Use a password of at least {MIN_PASSWORD_LENGTH} characters (at most 200)."
 )
+# Said before anyone types, so the rule is never first met as a rejection.
+USERNAME_HINT = "Letters, digits, dots (.), hyphens (-), underscores (_) or @; no spaces. Under 64 characters."
 USERNAME_RULES = [
     DataRequired(message="Choose a username."),
     Length(max=64, message="Keep the username under 64 characters."),
@@ -19,7 +21,7 @@ USERNAME_RULES = [
 class AccountForm(FlaskForm):
     """The fields every new account has, for the first-run setup and for an admin adding a colleague."""
 
-    username = StringField("Username", validators=USERNAME_RULES)
+    username = StringField("Username", validators=USERNAME_RULES, description=USERNAME_HINT)
     display_name = StringField("Your name", validators=[Optional(), Length(max=120)])
     practice_name = StringField(
         "Practice name", validators=[Optional(), Length(max=120)], description="Printed as the author of handouts."

@@ -11,6 +11,7 @@ from flask import abort, current_app, request
 from .. import support
 from . import engine, qr
 from .engine import PAPER_SIZES, PrintOptions
+from .parts import Part, join_pdfs, page_count, render_parts
 from ..library.files import Library, Template
 from .data import (
     GROUP_AGREEMENTS,
@@ -76,10 +77,63 @@ def session_pdf(document: str, session: PrintSession, library: Library, options:
     return engine.render_pdf(kind.template, context, replace(options, title=f"{session.title}: {kind.label}"))
 
 
-def programme_pdf(programme: PrintProgramme, library: Library, options: PrintOptions) -> bytes:
+@dataclass(frozen=True)
+class ProgrammePack:
+    """A programme pack as parts (each week, then the vocabulary sheet) and the key its joined PDF
+    is cached under; building it is Jinja only, rendering it is `render()`."""
+
+    programme: PrintProgramme
+    parts: tuple[Part, ...]
+    cover_context: dict
+    options: PrintOptions
+    key: str
+
+    def render(self) -> bytes:
+        """Render the missing parts side by side, then the cover with the page each week starts on, then join."""
+        pdfs = render_parts(self.parts)
+        counts = [page_count(pdf) for pdf in pdfs]
+        cover_pages = 1
+        for _ in range(2):  # a cover that runs to two pages moves every start by one
+            starts = [cover_pages + 1 + sum(counts[:index]) for index in range(len(counts))]
+            cover = Part(engine.render_html("programme_pack.html", {**self.cover_context, "start_pages": starts}, self.options),
+                         self.options, "Contents")  # fmt: skip
+            [cover_pdf] = render_parts([cover])
+            if page_count(cover_pdf) == cover_pages:
+                break
+            cover_pages = page_count(cover_pdf)
+        return join_pdfs([cover_pdf, *pdfs], [cover.label, *(part.label for part in self.parts)])
+
+
+def programme_pack(programme: PrintProgramme, library: Library, options: PrintOptions) -> ProgrammePack:
     """Every week's run sheet, participant and partner handouts and posters, then the vocabulary sheet."""
-    context = {**base_context(), "programme": programme, "vocabulary": vocabulary_handout(library)}
-    return engine.render_pdf("programme_pack.html", context, replace(options, title=f"{programme.title}: Programme pack"))
+    context = base_context()
+    vocabulary = vocabulary_handout(library)
+    parts = []
+    for number, session in enumerate(programme.sessions, start=1):
+        week = session.week or number
+        html = engine.render_html("programme_week.html", {**context, "session": session, "week": number, "page_label": f"Week {week}"},
+                                  replace(options, title=f"{programme.title}: week {week}"))  # fmt: skip
+        parts.append(Part(html, replace(options, title=f"{programme.title}: week {week}"), f"Week {week}: {session.title}"))
+    if vocabulary:
+        vocabulary_options = replace(options, title=vocabulary.title)
+        html = engine.render_html("vocabulary.html", {**context, "handout": vocabulary}, vocabulary_options)
+        parts.append(Part(html, vocabulary_options, vocabulary.title))
+    cover_options = replace(options, title=f"{programme.title}: Programme pack")
+    cover_context = {**context, "programme": programme, "vocabulary": vocabulary}
+    # The cover's page numbers follow from the parts, so the parts' keys and the cover's words decide the pack.
+    words = engine.render_html("programme_pack.html", {**cover_context, "start_pages": [""] * len(parts)}, cover_options)
+    key = engine.combined_key("programme pack", cover_options, words, *(part.key for part in parts))
+    return ProgrammePack(programme, tuple(parts), cover_context, cover_options, key)
+
+
+def programme_pdf(programme: PrintProgramme, library: Library, options: PrintOptions) -> bytes:
+    """The programme pack, from the cache or rendered now (in the request: see jobs.py for the background)."""
+    pack = programme_pack(programme, library, options)
+    pdf = engine.cached_pdf(pack.key)
+    if pdf is None:
+        pdf = pack.render()
+        engine.store_pdf(pack.key, pdf)
+    return pdf
 
 
 def template_pack_pdf(template: Template, library: Library, options: PrintOptions) -> bytes:

@@ -71,30 +71,55 @@ def render_pdf(template_name: str, context: dict, options: PrintOptions) -> byte
 
 def pdf_from_html(html: str, options: PrintOptions) -> bytes:
     """The PDF of a final HTML string: read from the cache, or rendered once and stored."""
-    cache_dir = Path(current_app.config["PDF_CACHE_DIR"])
-    path = cache_dir / f"{cache_key(html, options)}.pdf"
-    try:
-        pdf = path.read_bytes()
-    except OSError:
-        pdf = b""
-    if pdf.startswith(b"%PDF"):
-        with contextlib.suppress(OSError):  # pruned by another worker meanwhile: the bytes are read
-            os.utime(path)  # recently used files are the last to be pruned
-        return pdf
-    pdf = write_pdf(html, current_app.static_folder or "")
-    try:
-        _store(cache_dir, path, pdf)
-    except OSError as error:  # a full or read-only disk costs speed, never the download
-        current_app.logger.warning("PDF cache not written (%s): %s", cache_dir, error)
+    key = cache_key(html, options)
+    pdf = cached_pdf(key)
+    if pdf is None:
+        pdf = write_pdf(html, current_app.static_folder or "")
+        store_pdf(key, pdf)
     return pdf
 
 
+def cache_path(key: str) -> Path:
+    return Path(current_app.config["PDF_CACHE_DIR"]) / f"{key}.pdf"
+
+
+def cached_pdf(key: str) -> bytes | None:
+    """The cached PDF stored under `key`, or None; a hit marks the file as recently used."""
+    path = cache_path(key)
+    try:
+        pdf = path.read_bytes()
+    except OSError:
+        return None
+    if not pdf.startswith(b"%PDF"):
+        return None
+    with contextlib.suppress(OSError):  # pruned by another worker meanwhile: the bytes are read
+        os.utime(path)  # recently used files are the last to be pruned
+    return pdf
+
+
+def store_pdf(key: str, pdf: bytes) -> None:
+    path = cache_path(key)
+    try:
+        _store(path.parent, path, pdf)
+    except OSError as error:  # a full or read-only disk costs speed, never the download
+        current_app.logger.warning("PDF cache not written (%s): %s", path.parent, error)
+
+
 def cache_key(html: str, options: PrintOptions) -> str:
+    return combined_key(options, html)
+
+
+def combined_key(*parts: object) -> str:
+    """One SHA-256 over the renderer's version and every part (HTML strings, options, other keys)."""
     digest = hashlib.sha256()
-    for part in (_renderer_signature(), repr(sorted(asdict(options).items())), html):
+    for part in (_renderer_signature(), *(_key_text(part) for part in parts)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _key_text(part: object) -> str:
+    return repr(sorted(asdict(part).items())) if isinstance(part, PrintOptions) else str(part)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from . import participant_views, form_cache, results, service
 from .blueprint import (
     blueprint, own_form, own_question, own_session_or_none, own_sessions,
 )  # fmt: skip
-from .addresses import participant_url, reachable_only_here
+from .addresses import participant_url, reachability
 from .forms import FormSettingsForm, NewReflectionForm, QuestionForm, ScheduleForm, session_choices
 from .models import ReflectionForm
 
@@ -68,7 +68,7 @@ def _show(reflection: ReflectionForm, settings=None, schedule=None, status: int 
     count = service.response_counts([reflection.id]).get(reflection.id, 0)
     return render_template(
         "reflections/show.html", reflection=reflection, settings=settings, schedule=schedule, url=url,
-        qr=qr.qr_svg(url), url_only_here=reachable_only_here(url), count=count, now=utcnow(),
+        qr=qr.qr_svg(url), reach=reachability(url), count=count, now=utcnow(),
     ), status  # fmt: skip
 
 
