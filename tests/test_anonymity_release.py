@@ -132,7 +132,7 @@ def test_a_spent_token_replayed_after_close_and_reopen_or_after_delete_stores_no
     form_id = make_form(app, user.id, kinds=(ALL_KINDS[5],))
     code, ids = form_code(app, form_id), question_ids(app, form_id)
     token = token_from(client.get(f"/r/{code}").text)
-    send(client, code, {ids["word"]: "first"}) if False else answer(client, code, {ids["word"]: "first"}, token=token)
+    assert answer(client, code, {ids["word"]: "first"}, token=token).status_code == 303
     signed_in.post(f"/reflections/{form_id}/close")
     signed_in.post(f"/reflections/{form_id}/open")
     answer(client, code, {ids["word"]: "replayed"}, token=token)
@@ -255,8 +255,6 @@ def test_no_participant_route_sets_a_cookie_even_with_a_remember_me_cookie_sent(
         from facilitator.reflections import service
 
         service.close_now(db.session.get(ReflectionForm, closed_id), clock.utcnow())
-    ids = question_ids(app, form_code and make_form(app, user.id))
-    del ids
     token = token_from(client.get(f"/r/{open_code}").text)
     responses = {
         "join": client.get("/join"), "join bad": client.get("/join?code=xx"), "join unknown": client.get("/join?code=AAAAAA"),
@@ -288,7 +286,6 @@ def test_200_tokens_in_two_seconds_from_one_address_are_refused_but_others_pass(
     other = form_code(app, make_form(app, user.id))
     statuses = Counter(client.get(f"/r/{code}").status_code for _ in range(200))
     assert statuses[429] > 0 and statuses[200] <= 180, statuses
-    assert "slow down" in client.get(f"/r/{code}").text.lower() or True
     assert client.get(f"/r/{code}", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
     assert client.get(f"/r/{other}").status_code == 200  # per form: another form in the venue is not held up
 
@@ -298,7 +295,7 @@ def test_300_code_guesses_in_two_seconds_are_refused(limits_on, app, client, use
     statuses = Counter(client.get(guess).status_code for guess in guesses)
     assert statuses[429] > 0 and statuses[404] <= 120, statuses
     statuses = Counter(client.get(f"/r/AAA{c}{d}W").status_code for c in "CEFHJKMNPR" for d in "TVWXY34")
-    assert statuses[429] == len(statuses and [1]) * 0 + statuses[429] and statuses[429] > 0  # the form address too
+    assert statuses[429] > 0 and statuses[404] == 0, statuses  # a code in the form's address counts as a guess too
 
 
 def test_the_limits_let_a_venue_of_300_phones_on_one_address_through(app):
