@@ -85,14 +85,14 @@ def final_html(app, library, template) -> str:
         data = with_posters(template_data(template, library))
         context = {**documents.base_context(), "programme": data, "vocabulary": vocabulary_handout(library)}
         options = documents.print_options("A4", False)
-        options = handouts.PrintOptions(**{**vars(options), "title": f"{data.title}: Programme pack"})
+        options = engine.PrintOptions(**{**vars(options), "title": f"{data.title}: Programme pack"})
         return engine.render_html("programme_pack.html", context, options)
 
 
 def bare(html: str) -> bytes:
     import weasyprint
 
-    return weasyprint.HTML(string=html).write_pdf(pdf_variant=handouts.PDF_VARIANT)
+    return weasyprint.HTML(string=html).write_pdf(pdf_variant=engine.PDF_VARIANT)
 
 
 def seconds(function) -> float:
