@@ -16,13 +16,16 @@ $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip
 
+# setuptools prints an "Editable installation" notice box on every editable install; only that
+# module's notice is silenced, any other build warning still shows.
+QUIET_EDITABLE := PYTHONWARNINGS=ignore::UserWarning:setuptools.command.editable_wheel
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "Installing the Python packages into .venv (a minute or two the first time)."
-	@$(BIN)/python -m pip install -q -e .
+	@$(QUIET_EDITABLE) $(BIN)/python -m pip install -q -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test]"
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install -q -e ".[test]"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
