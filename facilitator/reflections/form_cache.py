@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import User
@@ -73,17 +73,20 @@ def form_spec(form: ReflectionForm) -> FormSpec:
     )  # fmt: skip
 
 
+# A Core query on the tables, built once: it runs on every participant request, and ORM bookkeeping
+# or building the statement anew each time would cost more than the query itself.
+_PUBLISHED = (
+    select(ReflectionForm.id, ReflectionForm.updated_at, ReflectionForm.round, User.display_name, User.practice_name)
+    .join_from(ReflectionForm.__table__, User.__table__, User.id == ReflectionForm.owner_id)
+    .where(ReflectionForm.code == bindparam("code"))
+)
+
+
 def published_form(code: str) -> FormSpec | None:
     """The form a code names, from the cache when its version is unchanged."""
     if not looks_like_code(code):
         return None
-    # A Core query on the tables: this runs on every participant request, ORM bookkeeping would double it.
-    forms, users = ReflectionForm.__table__.c, User.__table__.c
-    row = db.session.connection().execute(
-        select(forms.id, forms.updated_at, forms.round, users.display_name, users.practice_name)
-        .join_from(ReflectionForm.__table__, User.__table__, users.id == forms.owner_id)
-        .where(forms.code == code)
-    ).first()
+    row = db.session.connection().execute(_PUBLISHED, {"code": code}).first()
     if row is None:
         return None
     key = (row.id, code, row.updated_at, row.round)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -70,10 +70,18 @@ def token_digest(nonce: str) -> str:
     return hashlib.sha256(nonce.encode("utf-8")).hexdigest()
 
 
+# The submit path's statements, built once: a full room sends thousands, and building a statement
+# costs more in Python than SQLite takes to run it.
+_TOKENS = UsedSubmitToken.__table__
+_SPEND_TOKEN = insert(_TOKENS)
+_TOKEN_SPENT = select(_TOKENS.c.digest).where(_TOKENS.c.digest == bindparam("digest"))
+_INSERT_RESPONSE = insert(ReflectionResponse.__table__)
+_INSERT_ANSWERS = insert(ReflectionAnswer.__table__)
+
+
 def token_spent(nonce: str) -> bool:
     """Whether a page's token has already sent its answers (the phone pressed Back after Send)."""
-    table = UsedSubmitToken.__table__
-    row = db.session.connection().execute(select(table.c.digest).where(table.c.digest == token_digest(nonce))).first()
+    row = db.session.connection().execute(_TOKEN_SPENT, {"digest": token_digest(nonce)}).first()
     return row is not None
 
 
@@ -183,7 +191,7 @@ def store_response(
     try:
         # The token first: on SQLite this first write takes the database's write lock (BEGIN IMMEDIATE),
         # so the form read next cannot change before commit; PostgreSQL locks the form row itself.
-        connection.execute(insert(UsedSubmitToken.__table__), [{"digest": token_digest(nonce), "form_id": form_id}])
+        connection.execute(_SPEND_TOKEN, {"digest": token_digest(nonce), "form_id": form_id})
     except IntegrityError:
         db.session.rollback()
         return Stored.SPENT
@@ -191,9 +199,9 @@ def store_response(
     if form is None or form.round != round_ or form_status(form.opens_at, form.closes_at, now) != "open":
         db.session.rollback()
         return Stored.STALE
-    connection.execute(insert(ReflectionResponse.__table__), [{"id": response_id, "form_id": form_id, "day": day, "released": False}])
+    connection.execute(_INSERT_RESPONSE, {"id": response_id, "form_id": form_id, "day": day, "released": False})
     if rows:
-        connection.execute(insert(ReflectionAnswer.__table__), [{"released": False, "approved": False, **row} for row in rows])
+        connection.execute(_INSERT_ANSWERS, [{"released": False, "approved": False, **row} for row in rows])
     released = releases.held_people(form_id) >= k and releases.release_held(form_id)
     db.session.commit()
     if released:
