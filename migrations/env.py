@@ -90,6 +90,10 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The library's full-text index (FTS5 table, tsvector index) is made by SQL, not by a model.
+    from facilitator.library.search import is_not_search_index
+    conf_args.setdefault("include_name", is_not_search_index)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -83,7 +83,7 @@ def test_facilitator_writes_their_own_exercise(app, signed_in):
 def test_custom_exercise_steps_must_add_up_and_nothing_is_saved(app, signed_in):
     response = signed_in.post("/exercises/new", data={**CUSTOM, "minutes": "25"})
     assert response.status_code == 422
-    assert "the steps add up to 20 minutes, but the exercise lasts 25" in response.text
+    assert "The steps add up to 20 minutes, but the exercise lasts 25: add 5 minutes to the steps" in response.text
     assert "Walking and talking" in response.text  # the form keeps what was typed
     assert exercise_count(app, title="Walking and talking") == 0
 
@@ -110,13 +110,12 @@ def test_forking_a_shipped_exercise_makes_a_private_editable_copy(app, signed_in
     with app.app_context():
         original = db.session.scalar(select(Exercise).where(Exercise.slug == "closing-one-word"))
         original_id, original_text = original.id, original.text
-    response = signed_in.post(f"/exercises/{original_id}/fork")
-    assert response.status_code == 302
-    edit_page = signed_in.get(response.location)
-    assert "(my version)" in edit_page.text
-    copy_id = int(response.location.split("/")[-2])
+    draft = signed_in.get(f"/exercises/{original_id}/fork")
+    assert draft.status_code == 200 and "One word to leave with (my version)" in draft.text
     form = {**CUSTOM, "title": "My one word"}
-    assert signed_in.post(f"/exercises/{copy_id}/edit", data=form).status_code == 302
+    response = signed_in.post(f"/exercises/{original_id}/fork", data=form)
+    assert response.status_code == 302
+    copy_id = int(response.location.rsplit("/", 1)[-1])
     with app.app_context():
         assert db.session.get(Exercise, original_id).text == original_text
         copy = db.session.get(Exercise, copy_id)
@@ -126,12 +125,47 @@ def test_forking_a_shipped_exercise_makes_a_private_editable_copy(app, signed_in
     assert "My one word" not in other.get("/exercises/").text
 
 
+def test_a_copy_is_a_draft_until_saved_so_cancel_leaves_nothing(app, signed_in):
+    with app.app_context():
+        original_id = db.session.scalar(select(Exercise.id).where(Exercise.slug == "closing-one-word"))
+    before = exercise_count(app)
+    draft = signed_in.get(f"/exercises/{original_id}/fork")
+    assert "nothing is in your library until you press “Save my copy”" in draft.text
+    assert f'href="/exercises/{original_id}">Cancel</a>' in draft.text
+    assert exercise_count(app) == before  # opening the copy stored nothing
+    assert "(my version)" not in signed_in.get("/exercises/?mine=1").text
+    refused = signed_in.post(f"/exercises/{original_id}/fork", data={**CUSTOM, "safety": ""})
+    assert refused.status_code == 422 and exercise_count(app) == before  # nor does a copy that cannot be saved
+
+
+def test_changing_a_copys_minutes_explains_which_steps_to_shorten_in_plain_words(app, signed_in):
+    with app.app_context():
+        original_id = db.session.scalar(select(Exercise.id).where(Exercise.slug == "closing-one-word"))
+    response = signed_in.post(f"/exercises/{original_id}/fork", data={**CUSTOM, "minutes": "16"})
+    assert response.status_code == 422
+    assert ("The steps add up to 20 minutes, but the exercise lasts 16: take 4 minutes off the steps "
+            "(the longest are “Walk” (15 min) and “Pair up” (5 min)), or tick “Scale the step minutes to fit”") in response.text
+    assert "minutes.default" not in response.text and "section &#39;Steps&#39;" not in response.text
+    assert 'name="scale_steps"' in response.text
+
+
+def test_ticking_scale_fits_the_steps_to_the_new_minutes(app, signed_in):
+    with app.app_context():
+        original_id = db.session.scalar(select(Exercise.id).where(Exercise.slug == "closing-one-word"))
+    response = signed_in.post(f"/exercises/{original_id}/fork", data={**CUSTOM, "minutes": "16", "scale_steps": "y"})
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        copy = db.session.get(Exercise, int(response.location.rsplit("/", 1)[-1]))
+        assert copy.minutes == 16
+        assert "**Pair up (4 min).**" in copy.sections["Steps"] and "**Walk (12 min).**" in copy.sections["Steps"]
+
+
 def test_a_bad_edit_keeps_the_saved_version(app, signed_in):
     created = signed_in.post("/exercises/new", data=CUSTOM)
     exercise_id = int(created.location.rsplit("/", 1)[-1])
     response = signed_in.post(f"/exercises/{exercise_id}/edit", data={**CUSTOM, "title": "Renamed", "safety": ""})
     assert response.status_code == 422
-    assert "is missing or empty" in response.text
+    assert "Write something under “Safety notes”; every exercise needs it." in response.text
     with app.app_context():
         assert db.session.get(Exercise, exercise_id).title == "Walking and talking"
 

@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .parse import parse_steps
 from .files import AUDIENCES, FORMATS, INTENSITIES, MAX_MINUTES, MAX_SUMMARY, MAX_TITLE, STAGES, THEME_LABELS, THEMES
 
 MINUTES = [InputRequired(message="Enter a number of minutes."), NumberRange(min=1, max=MAX_MINUTES)]
@@ -26,6 +27,7 @@ PROBLEM_FIELDS = {
     "worksheet": "participant_handout", "audience": "audience", "materials": "materials",
     **{f"section '{heading}'": name for name, heading in SECTION_FIELDS.items()},
 }  # fmt: skip
+SECTION_PROBLEMS = {f"section '{heading}'" for heading in SECTION_FIELDS.values()}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -67,6 +69,9 @@ class ExerciseForm(FlaskForm):
     safety = TextAreaField("Safety notes", validators=[Length(max=10000)])
     variations = TextAreaField("Variations", validators=[Optional(), Length(max=10000)])
     participant_handout = TextAreaField("Participant handout", validators=[Optional(), Length(max=20000)])
+    scale_steps = BooleanField(
+        "Scale the step minutes to fit", description="Shortens or lengthens every step in proportion, so they add up to the minutes above.",
+    )  # fmt: skip
 
     def meta_and_sections(self) -> tuple[dict, dict[str, str]]:
         meta = {
@@ -92,7 +97,44 @@ class ExerciseForm(FlaskForm):
             getattr(self, name).data = exercise.sections.get(heading, "")
 
     def show_problems(self, problems) -> None:  # noqa: ANN001
-        """Put each loader problem beside the field it is about (or on the title when unknown)."""
+        """Put each loader problem beside the field it is about (or on the title when unknown), in plain words."""
         for problem in problems:
             name = PROBLEM_FIELDS.get(problem.field, "title")
-            getattr(self, name).errors = list(getattr(self, name).errors) + [f"{problem.message}"]
+            getattr(self, name).errors = list(getattr(self, name).errors) + [self.plain_problem(problem)]
+
+    def plain_problem(self, problem) -> str:  # noqa: ANN001
+        """The file checker's message (written for library authors, with field names) in a therapist's words."""
+        message = problem.message
+        if problem.field == "section 'Steps'" and "add up to" in message:
+            return steps_advice(self.steps.data or "", self.minutes.data)
+        if problem.field == "section 'Steps'" and message.startswith("has no steps"):
+            return "Write each step on its own numbered line, starting with a bold title that ends in its minutes, like: 1. **Settle in (3 min).**"
+        if problem.field.startswith("section '") and message == "is missing or empty":
+            return f"Write something under “{problem.field[9:-1]}”; every exercise needs it."
+        if problem.field == "minutes" and "min <= default <= max" in message:
+            return (f"The minutes ({self.minutes.data}) must lie between the shortest ({self.min_minutes.data}) "
+                    f"and the longest ({self.max_minutes.data}).")  # fmt: skip
+        if problem.field == "group_size" and "is larger than max" in message:
+            return f"Fewest people ({self.group_min.data}) is more than most people ({self.group_max.data})."
+        if problem.field == "licence":
+            return "You named where it is adapted from; say what its terms are (for example “used with permission”)."
+        if problem.field == "worksheet":
+            return "You ticked writing boxes: put a line [[write 4]] in the participant handout where a box goes, or untick it."
+        if problem.field == "section 'Participant handout'" and "worksheet is true" in message:
+            return "You ticked writing boxes, but the participant handout is empty."
+        label = getattr(getattr(self, PROBLEM_FIELDS.get(problem.field, ""), None), "label", None)
+        return f"{label.text} {message}" if label and problem.field not in SECTION_PROBLEMS else message
+
+
+def steps_advice(steps_markdown: str, minutes: int | None) -> str:
+    """Why the steps do not fit the minutes, and which steps to change, in plain words."""
+    steps = parse_steps(steps_markdown)
+    total = sum(step.minutes for step in steps)
+    longest = sorted(steps, key=lambda step: step.minutes, reverse=True)[:2]
+    named = " and ".join(f"“{step.title.rstrip(' .')}” ({step.minutes} min)" for step in longest)
+    if minutes is not None and total > minutes:
+        change = f"take {total - minutes} minutes off the steps (the longest are {named})"
+    else:
+        change = f"add {(minutes or 0) - total} minutes to the steps (perhaps to {named})"
+    return (f"The steps add up to {total} minutes, but the exercise lasts {minutes}: {change}, "
+            f"or tick “Scale the step minutes to fit” and save again.")  # fmt: skip

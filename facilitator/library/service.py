@@ -10,8 +10,8 @@ import yaml
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from .files import ExerciseFile
-from .files import Library, LibraryError
+from . import search
+from .files import MAX_TITLE, STEP_PATTERN, ExerciseFile, Library, LibraryError
 from .parse import parse_exercise
 from ..models import Exercise
 
@@ -98,8 +98,24 @@ class ExerciseFilters:
     mine_only: bool = False
 
 
-def browse_exercises(owner_id: int, filters: ExerciseFilters) -> list[Exercise]:
-    """Shipped exercises plus the facilitator's own, filtered and ordered by theme then title."""
+@dataclass(frozen=True)
+class LibrarySearch:
+    """What the library shows for some filters: exercises best match first when there are search words,
+    else by theme and title; `strong` holds the ids whose title or summary has the words."""
+
+    exercises: list[Exercise]
+    strong: frozenset[int] = frozenset()
+    ranked: bool = False
+
+    @property
+    def text_only(self) -> int:
+        """How many were found only in an exercise's text, listed after the title and summary matches."""
+        return len(self.exercises) - len(self.strong)
+
+
+def search_exercises(owner_id: int, filters: ExerciseFilters) -> LibrarySearch:
+    """Shipped exercises plus the facilitator's own, filtered; ranked by the database's full-text search
+    (title above summary above the text) when there are search words."""
     query = select(Exercise).where(Exercise.hidden.is_(False))
     if filters.mine_only:
         query = query.where(Exercise.owner_id == owner_id)
@@ -111,22 +127,17 @@ def browse_exercises(owner_id: int, filters: ExerciseFilters) -> list[Exercise]:
             query = query.where(getattr(Exercise, name) == value)
     if filters.max_minutes:
         query = query.where(Exercise.min_minutes <= filters.max_minutes)
-    if filters.q:
-        words = [w for w in re.split(r"\s+", filters.q.strip()) if w][:8]
-        for word in words:
-            pattern = f"%{_escape_like(word)}%"
-            query = query.where(
-                or_(
-                    Exercise.title.ilike(pattern, escape="\\"),
-                    Exercise.summary.ilike(pattern, escape="\\"),
-                    Exercise.text.ilike(pattern, escape="\\"),
-                )
-            )
-    return list(db.session.scalars(query.order_by(Exercise.theme, Exercise.title)))
+    found = search.ranked(db.engine.dialect.name, filters.q) if filters.q else None
+    if found is None:
+        return LibrarySearch(list(db.session.scalars(query.order_by(Exercise.theme, Exercise.title))))
+    query = query.join(found, found.c.id == Exercise.id).add_columns(found.c.strong)
+    rows = db.session.execute(query.order_by(found.c.strong.desc(), found.c.score.desc(), Exercise.title)).all()
+    return LibrarySearch([row[0] for row in rows], frozenset(row[0].id for row in rows if row.strong), ranked=True)
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def browse_exercises(owner_id: int, filters: ExerciseFilters) -> list[Exercise]:
+    """The exercises `search_exercises` finds, in its order."""
+    return search_exercises(owner_id, filters).exercises
 
 
 def can_view(exercise: Exercise, owner_id: int) -> bool:
@@ -173,33 +184,51 @@ def _free_slug(owner_id: int, title: str, keep_id: int | None = None) -> str:
     return slug
 
 
-def save_custom_exercise(owner_id: int, meta: dict, sections: dict[str, str], exercise: Exercise | None = None) -> Exercise:
-    """Validate and store a facilitator's exercise; raise LibraryError and store nothing when invalid."""
+def save_custom_exercise(
+    owner_id: int, meta: dict, sections: dict[str, str], exercise: Exercise | None = None, forked_from: str | None = None
+) -> Exercise:
+    """Validate and store a facilitator's exercise (a new one, an edit, or a copy of `forked_from`);
+    raise LibraryError and store nothing when invalid."""
     meta = dict(meta)
     meta["slug"] = exercise.slug if exercise else _free_slug(owner_id, meta.get("title") or "exercise")
     text = exercise_file_text(meta, sections)
     parsed = parse_exercise(text, "your exercise")
     if exercise is None:
-        exercise = Exercise(owner_id=owner_id)
+        exercise = Exercise(owner_id=owner_id, forked_from=forked_from or "")
         db.session.add(exercise)
-    forked_from = exercise.forked_from
+    kept_forked_from = exercise.forked_from
     _apply(exercise, parsed, text)
-    exercise.forked_from = forked_from
+    exercise.forked_from = kept_forked_from
     db.session.commit()
     return exercise
 
 
-def fork_exercise(exercise: Exercise, owner_id: int) -> Exercise:
-    """An editable private copy of an exercise; the original is untouched."""
-    meta = meta_of(exercise)
-    meta["title"] = f"{exercise.title} (my version)"[:80]
-    copy = Exercise(owner_id=owner_id, forked_from=exercise.slug)
-    meta["slug"] = _free_slug(owner_id, meta["title"])
-    text = exercise_file_text(meta, exercise.sections)
-    _apply(copy, parse_exercise(text, "your exercise"), text)
-    db.session.add(copy)
-    db.session.commit()
-    return copy
+def fork_title(exercise: Exercise) -> str:
+    """The title a copy starts with, until its author renames it."""
+    return f"{exercise.title} (my version)"[:MAX_TITLE]
+
+
+def scale_steps(steps_markdown: str, minutes: int) -> str:
+    """The steps with their minutes scaled to add up to `minutes`, each at least one minute; unchanged
+    when there are no steps or too few minutes to give each one."""
+    matches = list(STEP_PATTERN.finditer(steps_markdown))
+    old = [int(m.group("minutes")) for m in matches]
+    if not matches or sum(old) in (0, minutes) or minutes < len(old):
+        return steps_markdown
+    exact = [n * minutes / sum(old) for n in old]
+    new = [max(1, int(x)) for x in exact]
+    # Hand out (or take back) the rounding difference by the largest remainders, so the sum is exact.
+    order = sorted(range(len(new)), key=lambda i: exact[i] - int(exact[i]), reverse=True)
+    for turn in range(minutes - sum(new)):
+        new[order[turn % len(order)]] += 1
+    while sum(new) > minutes:  # only when rounding small steps up to a minute overshot
+        new[max(range(len(new)), key=lambda i: new[i])] -= 1
+    out, last = [], 0
+    for match, number in zip(matches, new):
+        start, end = match.span("minutes")
+        out += [steps_markdown[last:start], str(number)]
+        last = end
+    return "".join(out) + steps_markdown[last:]
 
 
 def archive_custom_exercise(exercise: Exercise) -> None:
@@ -208,4 +237,4 @@ def archive_custom_exercise(exercise: Exercise) -> None:
     db.session.commit()
 
 
-__all__ = ["LibraryError", "SyncReport", "sync_library", "browse_exercises", "save_custom_exercise", "fork_exercise"]
+__all__ = ["LibraryError", "SyncReport", "sync_library", "browse_exercises", "save_custom_exercise", "search_exercises"]

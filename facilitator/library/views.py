@@ -32,8 +32,8 @@ def _filters_from(args) -> service.ExerciseFilters:  # noqa: ANN001
 @blueprint.get("/")
 def index():
     filters = _filters_from(request.args)
-    exercises = service.browse_exercises(current_user.id, filters)
-    return render_template("exercises/index.html", exercises=exercises, filters=filters)
+    found = service.search_exercises(current_user.id, filters)
+    return render_template("exercises/index.html", exercises=found.exercises, found=found, filters=filters)
 
 
 def _visible_or_404(exercise_id: int) -> Exercise:
@@ -58,14 +58,31 @@ def edit(exercise_id: int):
     return _edit_page(owned_or_404(Exercise, exercise_id, current_user.id), "Your changes are saved.")
 
 
-def _edit_page(exercise: Exercise | None, saved_message: str):
-    """The write-or-edit form: validated by the library's own parser, nothing stored when it fails."""
+@blueprint.route("/<int:exercise_id>/fork", methods=["GET", "POST"])
+def fork(exercise_id: int):
+    """Your own copy starts as a draft of the original on the form; nothing is stored until it is saved."""
+    original = _visible_or_404(exercise_id)
+    return _edit_page(
+        None, "Your copy is saved. Only you can see it; the original stays as it was.", forking=original,
+    )  # fmt: skip
+
+
+def _edit_page(exercise: Exercise | None, saved_message: str, forking: Exercise | None = None):
+    """The write, edit or copy form: validated by the library's own parser, nothing stored when it fails."""
     form = ExerciseForm()
-    if request.method == "GET" and exercise is not None:
-        form.fill_from(exercise)
+    if request.method == "GET" and (exercise or forking) is not None:
+        form.fill_from(exercise or forking)
+        if forking is not None:
+            form.title.data = service.fork_title(forking)
     elif form.validate_on_submit():
+        meta, sections = form.meta_and_sections()
+        if form.scale_steps.data:
+            sections["Steps"] = service.scale_steps(sections["Steps"], form.minutes.data)
+            form.steps.data = sections["Steps"]
         try:
-            saved = service.save_custom_exercise(current_user.id, *form.meta_and_sections(), exercise=exercise)
+            saved = service.save_custom_exercise(
+                current_user.id, meta, sections, exercise=exercise, forked_from=forking.slug if forking else None,
+            )  # fmt: skip
         except LibraryError as error:
             db.session.rollback()
             form.show_problems(error.problems)
@@ -73,14 +90,7 @@ def _edit_page(exercise: Exercise | None, saved_message: str):
             flash(saved_message, "success")
             return redirect(url_for("exercises.show", exercise_id=saved.id))
     status = 422 if form.errors else 200
-    return render_template("exercises/edit.html", form=form, exercise=exercise), status
-
-
-@blueprint.post("/<int:exercise_id>/fork")
-def fork(exercise_id: int):
-    copy = service.fork_exercise(_visible_or_404(exercise_id), current_user.id)
-    flash("This is your own copy. Change anything; the original stays as it was.", "success")
-    return redirect(url_for("exercises.edit", exercise_id=copy.id))
+    return render_template("exercises/edit.html", form=form, exercise=exercise, forking=forking), status
 
 
 @blueprint.post("/<int:exercise_id>/archive")
