@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,30 @@ def test_removing_the_long_exercise_before_a_pinned_closing_shows_content_and_sl
     assert "46 of 100 min" in page.text and "100 of 100 min" not in page.text
     assert "and 54 min of slack waiting for pinned times (not counted above)" in page.text
     assert "54 min short of the target" in page.text and "fits the target" not in page.text
+
+
+def test_without_javascript_insert_after_puts_new_items_in_place_and_keeps_the_run_in_order(app, signed_in, evening):
+    ids = [row[0] for row in items_of(app, evening)]
+    page = signed_in.get(f"/sessions/{evening}")
+    assert f'href="/sessions/{evening}?after={ids[1]}#add"' in page.text  # "Insert after" on the check-in
+    chosen = signed_in.get(f"/sessions/{evening}?after={ids[1]}")
+    assert "New items go after “Arrival weather report”." in chosen.text
+    assert chosen.text.count(f'name="after" value="{ids[1]}"') == chosen.text.count('name="exercise_id"') + 2
+
+    with app.app_context():
+        feet = shipped_exercise("grounding-feet-and-breath").id
+    response = signed_in.post(f"/sessions/{evening}/items/exercise", data={"exercise_id": feet, "after": ids[1]})
+    added = items_of(app, evening)[2][0]
+    assert response.status_code == 302 and response.location.endswith(f"/sessions/{evening}?after={added}#item-{added}")
+    signed_in.post(f"/sessions/{evening}/items/break", data={"break-minutes": "5", "break-title": "Stretch", "after": added})
+    page = signed_in.get(f"/sessions/{evening}")
+    titles = re.findall(r'data-title="([^"]+)"', page.text)
+    assert titles[:5] == ["Welcome", "Arrival weather report", "Feet on the floor, slow breath out", "Stretch",
+                          "What opening up has cost me, and what it gave me"]  # fmt: skip
+    assert titles[-1] == "One word to leave with"  # the closing stays last
+
+
+def test_an_insert_point_that_is_not_on_this_agenda_means_the_end(app, signed_in, evening):
+    response = signed_in.post(f"/sessions/{evening}/items/block", data={"block-title": "Notices", "block-minutes": "0", "after": "999999"})
+    assert response.status_code == 302
+    assert items_of(app, evening)[-1][4] == 7

@@ -230,3 +230,28 @@ def test_content_that_fits_but_waits_for_a_late_pin_ends_late_and_says_why(user,
     service.update_item(closing, minutes=5, note="", pin="20:30")
     plan = review.timeline(db.session.get(GroupSession, session.id))
     assert (plan.total, plan.slack, plan.over_by, plan.ends_late_by) == (25, 70, 0, 35)
+
+
+def test_a_new_item_goes_straight_after_the_chosen_item_not_after_the_closing(evening, shipped):
+    check_in = evening.items[0]
+    grounding = service.add_exercise(evening, shipped("grounding-feet-and-breath"), minutes=4, after=check_in)
+    service.add_break(evening, 5, "Stretch", after=grounding)
+    assert clock(evening) == [
+        "19:00-19:10 arrival-weather-report",
+        "19:10-19:14 grounding-feet-and-breath",
+        "19:14-19:19 Stretch",
+        "19:19-19:49 feelings-wheel-from-core-to-fine",
+        "19:49-19:59 Tea",
+        "19:59-20:04 closing-one-word",
+    ]
+    assert [item.position for item in db.session.get(GroupSession, evening.id).items] == [0, 1, 2, 3, 4, 5]
+
+
+def test_inserting_after_an_item_of_another_agenda_is_refused_whole(evening, user, shipped):
+    other = service.create_session(user.id, SessionDetails(title="Another"))
+    stranger = service.add_block(other, "Elsewhere", 5)
+    with pytest.raises(PlannerError) as error:
+        service.add_block(evening, "Lost", 5, after=stranger)
+    assert error.value.field == "after"
+    db.session.rollback()
+    assert len(clock(evening)) == 4

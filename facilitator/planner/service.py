@@ -155,29 +155,37 @@ def check_minutes(kind: str, exercise: Exercise | None, minutes: int | None) -> 
         raise PlannerError("minutes", f"{what} takes between {low} and {high} minutes; {minutes} is outside that.")
 
 
-def _append(session: GroupSession, item: AgendaItem) -> AgendaItem:
+def _insert(session: GroupSession, item: AgendaItem, after: AgendaItem | None) -> AgendaItem:
+    """Put a new item straight after `after` (one of this session's items), or at the end when None."""
     if len(session.items) >= MAX_ITEMS:
         raise PlannerError("agenda", f"An agenda holds at most {MAX_ITEMS} items.")
     check_minutes(item.kind, item.exercise, item.minutes)
-    item.position = len(session.items)
+    items = list(session.items)
+    if after is not None and after not in items:
+        raise PlannerError("after", "That item is no longer on this agenda; reload the page and try again.")
+    items.insert(items.index(after) + 1 if after is not None else len(items), item)
     session.items.append(item)
+    _renumber(session, items)
     db.session.commit()
     return item
 
 
-def add_exercise(session: GroupSession, exercise: Exercise, minutes: int | None = None, note: str = "") -> AgendaItem:
+def add_exercise(
+    session: GroupSession, exercise: Exercise, minutes: int | None = None, note: str = "", after: AgendaItem | None = None
+) -> AgendaItem:
     minutes = exercise.minutes if minutes is None else minutes
-    return _append(session, AgendaItem(kind="exercise", exercise=exercise, minutes=minutes, note=note, pin=""))
+    return _insert(session, AgendaItem(kind="exercise", exercise=exercise, minutes=minutes, note=note, pin=""), after)
 
 
-def add_break(session: GroupSession, minutes: int, title: str = "Break") -> AgendaItem:
-    return _append(session, AgendaItem(kind="break", title=((title or "").strip() or "Break")[:120], minutes=minutes, note="", pin=""))
+def add_break(session: GroupSession, minutes: int, title: str = "Break", after: AgendaItem | None = None) -> AgendaItem:
+    title = ((title or "").strip() or "Break")[:120]
+    return _insert(session, AgendaItem(kind="break", title=title, minutes=minutes, note="", pin=""), after)
 
 
-def add_block(session: GroupSession, title: str, minutes: int) -> AgendaItem:
+def add_block(session: GroupSession, title: str, minutes: int, after: AgendaItem | None = None) -> AgendaItem:
     if not title.strip():
         raise PlannerError("title", "Give the block a title, e.g. “Welcome and housekeeping”.")
-    return _append(session, AgendaItem(kind="block", title=title.strip()[:120], minutes=minutes, note="", pin=""))
+    return _insert(session, AgendaItem(kind="block", title=title.strip()[:120], minutes=minutes, note="", pin=""), after)
 
 
 @dataclass(frozen=True)

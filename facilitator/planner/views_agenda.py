@@ -52,6 +52,7 @@ def session_page_context(session: GroupSession, **context: object) -> dict:
     filters = search_filters()
     context.setdefault("break_form", AddBreakForm(formdata=None, prefix="break"))
     context.setdefault("block_form", AddBlockForm(formdata=None, prefix="block"))
+    context.setdefault("insert_after", insert_point(session, request.args.get("after")))
     reflections = session_reflections(session.id)
     return {**context, "filters": filters, "exercises": browse_exercises(current_user.id, filters), "reflections": reflections}
 
@@ -72,6 +73,24 @@ def back_to_agenda(session: GroupSession, message: str = "", anchor: str = "agen
     return redirect(url_for("planner.session", session_id=session.id, _anchor=anchor))
 
 
+def insert_point(session: GroupSession, value: str | None) -> AgendaItem | None:
+    """The item new items go after (`?after=` on the page, `after` in an add form); None means the end.
+    An id that is not on this agenda (removed meanwhile, or someone else's) also means the end."""
+    return next((item for item in session.items if value and str(item.id) == value), None)
+
+
+def back_after_adding(session: GroupSession, item: AgendaItem, after: AgendaItem | None, title: str):
+    """After an insert, the next item goes after the one just added, so a run of inserts stays in order."""
+    if wants_fragment():
+        return render_session_page(session, added_id=item.id, insert_after=item if after else None)
+    flash(f"Added “{title}”{' after “' + row_title(after) + '”' if after else ''}.", "success")
+    return redirect(url_for("planner.session", session_id=session.id, after=item.id if after else None, _anchor=f"item-{item.id}"))
+
+
+def row_title(item: AgendaItem) -> str:
+    return item.exercise.title if item.exercise else item.title
+
+
 @blueprint.get("/sessions/<int:session_id>")
 def session(session_id: int):
     return render_session_page(own_session(session_id, "view"))
@@ -85,39 +104,41 @@ def add_exercise(session_id: int):
     if exercise is None or exercise.hidden or not can_view(exercise, current_user.id):
         flash("That exercise is not in your library; pick one from the list.", "error")
         return render_session_page(session, 400)
+    after = insert_point(session, request.form.get("after"))
     try:
-        item = service.add_exercise(session, exercise, form.minutes.data)
+        item = service.add_exercise(session, exercise, form.minutes.data, after=after)
     except PlannerError as error:
         db.session.rollback()
         flash(error.message, "error")
         return render_session_page(session, 422)
-    return back_to_agenda(session, f"Added “{exercise.title}”.", f"item-{item.id}")
+    return back_after_adding(session, item, after, exercise.title)
 
 
 def add_free_item(session_id: int, form: AddBreakForm | AddBlockForm, add, form_name: str):  # noqa: ANN001
-    """Add a break or a block with `add(session)`; on a problem, the form again with the message beside its field."""
+    """Add a break or a block with `add(session, after)`; on a problem, the form again with the message beside its field."""
     session = own_session(session_id, "edit")
+    after = insert_point(session, request.form.get("after"))
     if form.validate():
         try:
-            item = add(session)
+            item = add(session, after)
         except PlannerError as error:
             db.session.rollback()
             getattr(form, error.field, form.title).errors = [error.message]
         else:
-            return back_to_agenda(session, f"Added “{item.title}”.", f"item-{item.id}")
-    return render_session_page(session, 422, **{form_name: form})
+            return back_after_adding(session, item, after, item.title)
+    return render_session_page(session, 422, insert_after=after, **{form_name: form})
 
 
 @blueprint.post("/sessions/<int:session_id>/items/break")
 def add_break(session_id: int):
     form = AddBreakForm(prefix="break")
-    return add_free_item(session_id, form, lambda s: service.add_break(s, form.minutes.data, form.title.data), "break_form")
+    return add_free_item(session_id, form, lambda s, after: service.add_break(s, form.minutes.data, form.title.data, after), "break_form")
 
 
 @blueprint.post("/sessions/<int:session_id>/items/block")
 def add_block(session_id: int):
     form = AddBlockForm(prefix="block")
-    return add_free_item(session_id, form, lambda s: service.add_block(s, form.title.data, form.minutes.data), "block_form")
+    return add_free_item(session_id, form, lambda s, after: service.add_block(s, form.title.data, form.minutes.data, after), "block_form")
 
 
 @blueprint.post("/sessions/<int:session_id>/items/<int:item_id>")

@@ -54,16 +54,59 @@
     }
     send(form.action, new FormData(form), focus).then(function (response) {
       if (!response) return;
-      if (form.classList.contains("add-exercise") && response.ok) {
-        var items = agenda.querySelectorAll(".agenda-item");
-        var added = items[items.length - 1];
-        if (added) {
-          added.classList.add("is-new");
-          added.scrollIntoView({ block: "nearest" });
-          announce("Added " + added.querySelector(".item-title").textContent.trim() + " at " + added.querySelector(".item-start").textContent);
-        }
+      var list = document.getElementById("agenda-list");
+      var addedId = list && list.dataset.added;
+      var added = addedId && agenda.querySelector("[data-item-id='" + addedId + "']");
+      if (added && response.ok) {
+        added.classList.add("is-new");
+        added.scrollIntoView({ block: "nearest" });
+        announce("Added " + added.dataset.title + " at " + added.querySelector(".item-start").textContent);
+        // A run of inserts stays in order: the next one goes after the item just added.
+        if (list.dataset.insertAfter) setInsertPoint(addedId, added.dataset.title);
       }
     });
+  });
+
+  // --- where new items go: "Insert after" on an item, or the end ---------------------------
+  var insertPoint = document.getElementById("insert-point");
+
+  function setInsertPoint(itemId, title) {
+    document.querySelectorAll("input.insert-after").forEach(function (input) { input.value = itemId || ""; });
+    agenda.querySelectorAll(".agenda-item").forEach(function (li) {
+      li.classList.toggle("is-insert-point", !!itemId && li.dataset.itemId === String(itemId));
+    });
+    if (!insertPoint) return;
+    insertPoint.textContent = itemId ? "New items go after \u201c" + title + "\u201d. " : insertPoint.dataset.endText;
+    if (itemId) {
+      var atEnd = document.createElement("a");
+      atEnd.href = "#add";
+      atEnd.className = "insert-at-end";
+      atEnd.textContent = "Put them at the end instead";
+      insertPoint.appendChild(atEnd);
+    }
+  }
+
+  function currentInsertPoint() {
+    var input = document.querySelector("input.insert-after");
+    return input ? input.value : "";
+  }
+
+  document.addEventListener("click", function (event) {
+    var here = event.target.closest && event.target.closest(".insert-here");
+    if (here && agenda.contains(here)) {
+      event.preventDefault();
+      var li = here.closest(".agenda-item");
+      setInsertPoint(here.dataset.after, li.dataset.title);
+      var search = document.getElementById("q");
+      if (search) { search.scrollIntoView({ block: "nearest" }); search.focus(); }
+      announce("New items go after " + li.dataset.title + ". Pick an exercise, a break or a block.");
+      return;
+    }
+    if (event.target.closest && event.target.closest(".insert-at-end")) {
+      event.preventDefault();
+      setInsertPoint("");
+      announce("New items go at the end.");
+    }
   });
 
   // --- drag and drop -----------------------------------------------------------------------
@@ -83,6 +126,12 @@
   function enhanceAgenda() {
     var list = document.getElementById("agenda-list");
     if (!list) return;
+    // A swapped-in agenda keeps the insertion point this page chose, unless that item is gone.
+    var point = currentInsertPoint();
+    if (point) {
+      var marked = list.querySelector("[data-item-id='" + point + "']");
+      if (marked) setInsertPoint(point, marked.dataset.title); else setInsertPoint("");
+    }
     list.querySelectorAll(".drag-handle").forEach(function (handle) {
       handle.hidden = false;
       var li = handle.closest(".agenda-item");
