@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, delete, func, insert, select
 
 from ..config import min_responses
 from ..extensions import db
-from .models import ReflectionAnswer, ReflectionForm, ReflectionResponse, random_id
+from .models import ReflectionAnswer, ReflectionForm, ReflectionQuestion, ReflectionResponse, random_id
 
 _shuffle = random.SystemRandom().shuffle
 RESPONSES, ANSWERS, FORMS = ReflectionResponse.__table__, ReflectionAnswer.__table__, ReflectionForm.__table__
@@ -34,6 +34,16 @@ _LOCK_FORM = (
     .with_for_update(key_share=True)
 )
 _HELD_PEOPLE = select(func.count()).where(RESPONSES.c.form_id == bindparam("form_id"), RESPONSES.c.released.is_(False))
+# A form's waiting answers are found by question, through the (question_id, released) index: by
+# form_id, each release read every answer the form ever had, so a full room slowed with every group.
+_HELD_ANSWERS = ANSWERS.c.question_id.in_(
+    select(ReflectionQuestion.__table__.c.id).where(ReflectionQuestion.__table__.c.form_id == bindparam("form_id"))
+) & ANSWERS.c.released.is_(False)
+_HELD_RESPONSES = (RESPONSES.c.form_id == bindparam("form_id")) & RESPONSES.c.released.is_(False)
+_SELECT_HELD = select(RESPONSES.c.id, RESPONSES.c.day).where(_HELD_RESPONSES)
+_SELECT_WAITING = select(ANSWERS.c.question_id, ANSWERS.c.response_id, ANSWERS.c.number, ANSWERS.c.text).where(_HELD_ANSWERS)
+_DELETE_WAITING = delete(ANSWERS).where(_HELD_ANSWERS)
+_DELETE_HELD = delete(RESPONSES).where(_HELD_RESPONSES)
 
 
 def min_answers() -> int:
@@ -62,15 +72,10 @@ def release_held(form_id: int) -> int:
     id; unlinked answers get new ids and no link. Rows are inserted in random order.
     """
     connection = db.session.connection()
-    held = connection.execute(
-        select(RESPONSES.c.id, RESPONSES.c.day).where(RESPONSES.c.form_id == form_id, RESPONSES.c.released.is_(False))
-    ).all()
+    held = connection.execute(_SELECT_HELD, {"form_id": form_id}).all()
     if not held:
         return 0
-    waiting = connection.execute(
-        select(ANSWERS.c.question_id, ANSWERS.c.response_id, ANSWERS.c.number, ANSWERS.c.text)
-        .where(ANSWERS.c.form_id == form_id, ANSWERS.c.released.is_(False))
-    ).all()
+    waiting = connection.execute(_SELECT_WAITING, {"form_id": form_id}).all()
     new_id = {row.id: random_id() for row in held}
     responses = [{"id": new_id[row.id], "form_id": form_id, "day": row.day, "released": True} for row in held]
     answers = [
@@ -89,8 +94,8 @@ def release_held(form_id: int) -> int:
 
 def _delete_held(form_id: int) -> None:
     connection = db.session.connection()
-    connection.execute(delete(ANSWERS).where(ANSWERS.c.form_id == form_id, ANSWERS.c.released.is_(False)))
-    connection.execute(delete(RESPONSES).where(RESPONSES.c.form_id == form_id, RESPONSES.c.released.is_(False)))
+    connection.execute(_DELETE_WAITING, {"form_id": form_id})
+    connection.execute(_DELETE_HELD, {"form_id": form_id})
 
 
 def finish_round(form_id: int, k: int) -> str:
