@@ -329,7 +329,7 @@ def seed_responses(setup: Setup, form_id: int, questions: dict[str, int], feelin
             responses, answers = [], []
             for _ in range(min(2000, count - start)):
                 response_id = random_id()
-                responses.append({"id": response_id, "form_id": form_id, "day": date.today()})
+                responses.append({"id": response_id, "form_id": form_id, "day": date.today(), "released": True})
                 values = {"scale5": (rng.randint(1, 5), ""), "feelings": (None, rng.choice(feelings)),
                           "single": (None, rng.choice(["Listening", "Talking", "Quiet"])),
                           "word": (None, rng.choice(WORDS)), "long": (None, f"{rng.choice(TEXTS)} ({rng.random():.6f})")}  # fmt: skip

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, false, func, select
 
 from ..extensions import db
 from .models import SCALE_TYPES, TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion
@@ -93,26 +93,7 @@ def form_results(
     With `wall`, word and text answers are only those the facilitator approved for the wall.
     """
     questions = list(form.questions)
-    answered = dict(
-        db.session.execute(
-            select(ReflectionAnswer.question_id, func.count())
-            .where(ReflectionAnswer.form_id == form.id, ReflectionAnswer.released.is_(True))
-            .group_by(ReflectionAnswer.question_id)
-        ).all()
-    )
-    shown = [q for q in questions if answered.get(q.id, 0) >= k]
-    counted_ids = [q.id for q in shown if q.type not in ("short", "long")]
-    tallies: dict[int, Counter] = {q.id: Counter() for q in shown}
-    if counted_ids:
-        query = (
-            select(ReflectionAnswer.question_id, ReflectionAnswer.number, ReflectionAnswer.text, func.count())
-            .where(ReflectionAnswer.question_id.in_(counted_ids), ReflectionAnswer.released.is_(True))
-            .group_by(ReflectionAnswer.question_id, ReflectionAnswer.number, ReflectionAnswer.text)
-        )
-        if wall:
-            query = query.where(_wall_filter())
-        for question_id, number, text, count in db.session.execute(query):
-            tallies[question_id][number if number is not None else text] += count
+    answered, tallies = _count_answers(form.id, questions, wall)
     results = []
     for question in questions:
         count = answered.get(question.id, 0)
@@ -131,11 +112,29 @@ def form_results(
     )  # fmt: skip
 
 
-def _wall_filter():  # noqa: ANN202
-    """On the wall, typed words appear only once approved; picked answers need no approval."""
-    return ReflectionAnswer.approved.is_(True) | ReflectionAnswer.question_id.in_(
-        select(ReflectionQuestion.id).where(ReflectionQuestion.type.not_in(TEXT_TYPES))
+def _count_answers(form_id: int, questions: list[ReflectionQuestion], wall: bool) -> tuple[dict[int, int], dict[int, Counter]]:
+    """How many released answers each question has, and each counted question's answers by value:
+    one grouped pass over the form's released answers for every question type (texts are only
+    counted, so they collapse to one group per question). On the wall, typed words count only once
+    approved; picked answers need no approval, and `answered` (for k) counts every released answer."""
+    texts = [q.id for q in questions if q.type in ("short", "long")]
+    collapse = ReflectionAnswer.question_id.in_(texts) if texts else false()
+    number = case((collapse, None), else_=ReflectionAnswer.number)
+    text = case((collapse, ""), else_=ReflectionAnswer.text)
+    needs_approval = [q.id for q in questions if q.type in TEXT_TYPES]
+    on_wall = ReflectionAnswer.approved.is_(True) | ReflectionAnswer.question_id.not_in(needs_approval or [-1])
+    rows = db.session.execute(
+        select(ReflectionAnswer.question_id, number, text, func.count(), func.count().filter(on_wall) if wall else func.count())
+        .where(ReflectionAnswer.form_id == form_id, ReflectionAnswer.released.is_(True))
+        .group_by(ReflectionAnswer.question_id, number, text)
     )
+    answered: dict[int, int] = Counter()
+    tallies: dict[int, Counter] = {q.id: Counter() for q in questions}
+    for question_id, value_number, value_text, count, shown_count in rows:
+        answered[question_id] += count
+        if question_id in tallies and shown_count:
+            tallies[question_id][value_number if value_number is not None else value_text] += shown_count
+    return answered, tallies
 
 
 def _base(question: ReflectionQuestion, answered: int, shown: bool, **found) -> QuestionResult:  # noqa: ANN003
