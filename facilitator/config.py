@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX_HOPS": 0,  # number of trusted reverse proxies in front of the app
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "PDF_CACHE_DIR": "",  # empty: <instance>/pdf-cache
-    "PRINT_WORKERS": 0,  # processes rendering PDFs in the background; -1: one per core (0 under TESTING); 0: in the request
+    "PRINT_WORKERS": -1,  # processes rendering PDFs in the background; -1: one per core (0 under TESTING); 0: in the request
     "SUBMIT_RATE_LIMIT": "300 per minute",  # per form and address: a whole room may share one Wi-Fi
     # Fresh form pages (one-time tokens) per form and address: 300 phones on one venue Wi-Fi joining
     # over 40 s pass, 200 tokens in 2 s never do (docs/privacy.md, "Throttles").
