@@ -121,6 +121,7 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.admin import blueprint as admin
+    from .auth.link_views import blueprint as account_links
     from .auth.views import blueprint as auth
     from .library.views import blueprint as exercises
     from .planner.views import blueprint as planner
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth)
     app.register_blueprint(admin)
+    app.register_blueprint(account_links)
     app.register_blueprint(exercises)
     app.register_blueprint(planner)
     app.register_blueprint(printing)

@@ -13,7 +13,10 @@ from tests.conftest import sign_in
 from tests.factories import OWNED_ROW_FACTORIES, make_owned_rows, make_shared_plan
 
 # Endpoints anyone may reach. Participant pages live in blueprints named *_public.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.setup", "home"}
+PUBLIC_ENDPOINTS = {
+    "static", "auth.login", "auth.setup", "home",
+    "account_links.accept_invite", "account_links.reset_password",  # a one-time link is the credential
+}
 PUBLIC_BLUEPRINT_SUFFIX = "_public"
 
 
@@ -104,7 +107,7 @@ PLAN_ROUTE_NEEDS = {
     "planner.export_session": VIEW, "planner.export_programme": VIEW,
     "planner.save_session_template": VIEW, "planner.save_programme_template": VIEW,
     "printing.session_handout": VIEW, "printing.run_sheet": VIEW, "printing.partner_handouts": VIEW,
-    "printing.session_pack": VIEW, "printing.programme_pack": VIEW,
+    "printing.session_pack": VIEW, "printing.programme_pack": VIEW, "printing.programme_pack_status": VIEW,
     "planner.add_block": EDIT, "planner.add_break": EDIT, "planner.add_exercise": EDIT, "planner.add_week": EDIT,
     "planner.dismiss_warning": EDIT, "planner.edit_programme": EDIT, "planner.edit_session": EDIT,
     "planner.move_item": EDIT, "planner.move_week": EDIT, "planner.put_back_item": EDIT, "planner.remove_item": EDIT,

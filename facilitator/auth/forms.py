@@ -3,6 +3,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from ..support_presets import COUNTRY_CHOICES
 from .service import MIN_PASSWORD_LENGTH
 
 PAPER_SIZES = [SelectChoice("A4", "A4"), SelectChoice("Letter", "US Letter")]
@@ -38,6 +39,11 @@ class SetupForm(AccountForm):
         "Password again", validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")]
     )
     paper_size = SelectField("Paper size", choices=PAPER_SIZES, default="A4")
+    support_country = SelectField(
+        "Support lines for participants",
+        choices=[SelectChoice("", "Not now: the general list"), *(SelectChoice(code, label) for code, label in COUNTRY_CHOICES)],
+        default="", description="National crisis and support lines to start from; check and edit them under Facilitators, Support lines.",
+    )  # fmt: skip
 
 
 class AddFacilitatorForm(AccountForm):
