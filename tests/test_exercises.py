@@ -183,3 +183,42 @@ def test_shipped_exercises_cannot_be_edited_or_removed(app, signed_in):
         shipped_id = db.session.scalar(select(Exercise.id).where(Exercise.owner_id.is_(None)).limit(1))
     assert signed_in.get(f"/exercises/{shipped_id}/edit").status_code == 404
     assert signed_in.post(f"/exercises/{shipped_id}/archive").status_code == 404
+
+
+def test_facilitator_adds_an_exercise_to_one_of_their_sessions_from_its_page(app, signed_in, user, other_user):
+    from facilitator.planner import service as planner
+    from facilitator.planner.models import GroupSession
+
+    with app.app_context():
+        exercise_id = db.session.scalar(select(Exercise.id).where(Exercise.slug == "closing-one-word"))
+        mine = planner.create_session(user.id, planner.SessionDetails(title="Tuesday group")).id
+        theirs = planner.create_session(other_user.id, planner.SessionDetails(title="Ben's group")).id
+    page = signed_in.get(f"/exercises/{exercise_id}")
+    assert 'href="#add-to-session">Add to a session</a>' in page.text
+    assert f'<option value="{mine}">Tuesday group</option>' in page.text and "Ben&#39;s group" not in page.text
+
+    response = signed_in.post("/sessions/add-exercise", data={"exercise_id": exercise_id, "session_id": mine})
+    assert response.status_code == 302 and f"/sessions/{mine}#item-" in response.location
+    assert "Added “One word to leave with” at the end of “Tuesday group”" in signed_in.get(response.location).text
+    assert signed_in.post("/sessions/add-exercise", data={"exercise_id": exercise_id, "session_id": theirs}).status_code == 404
+    with app.app_context():
+        assert [i.exercise_id for i in db.session.get(GroupSession, mine).items] == [exercise_id]
+        assert db.session.get(GroupSession, theirs).items == []
+
+
+def test_an_exercise_page_without_sessions_says_how_to_start_one(app, signed_in):
+    with app.app_context():
+        exercise_id = db.session.scalar(select(Exercise.id).where(Exercise.slug == "closing-one-word"))
+    page = signed_in.get(f"/exercises/{exercise_id}")
+    assert "You have no sessions yet." in page.text and 'href="/sessions/new"' in page.text
+
+
+@pytest.mark.pdf
+def test_print_worksheet_on_an_exercise_page_downloads_its_pdf(app, signed_in):
+    with app.app_context():
+        exercise_id = db.session.scalar(select(Exercise.id).where(Exercise.slug == "closing-one-word"))
+    page = signed_in.get(f"/exercises/{exercise_id}")
+    href = f"/print/exercises/{exercise_id}/worksheet.pdf"
+    assert f'href="{href}">Print worksheet</a>' in page.text
+    pdf = signed_in.get(href)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

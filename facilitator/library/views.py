@@ -7,6 +7,7 @@ from ..access import owned_or_404
 from ..extensions import db
 from .files import LibraryError
 from ..models import Exercise
+from ..planner.service import list_sessions
 from . import service
 from .forms import ExerciseForm
 
@@ -45,7 +46,9 @@ def _visible_or_404(exercise_id: int) -> Exercise:
 
 @blueprint.get("/<int:exercise_id>")
 def show(exercise_id: int):
-    return render_template("exercises/show.html", exercise=_visible_or_404(exercise_id))
+    # The sessions it can be added to: the facilitator's own, not archived, soonest first.
+    sessions = list_sessions(current_user.id)
+    return render_template("exercises/show.html", exercise=_visible_or_404(exercise_id), sessions=sessions)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

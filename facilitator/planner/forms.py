@@ -130,6 +130,11 @@ class AddExerciseForm(FlaskForm):
     minutes = MinutesField("Minutes", validators=[Optional()])
 
 
+class AddToSessionForm(FlaskForm):
+    exercise_id = IntegerField("Exercise", validators=[InputRequired()])
+    session_id = IntegerField("Session", validators=[InputRequired(message="Choose one of your sessions.")])
+
+
 class AddBreakForm(FlaskForm):
     minutes = MinutesField("Break minutes", default=10, validators=[WHOLE_MINUTES, NumberRange(min=1, max=MAX_MINUTES)])
     title = StringField("Break title", default="Break", validators=[Optional(), Length(max=120)])

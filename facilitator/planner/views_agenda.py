@@ -6,7 +6,7 @@ agenda fragment the view renders instead of redirecting.
 
 from __future__ import annotations
 
-from flask import flash, has_request_context, redirect, render_template, request, url_for
+from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user, user_logged_out
 from ..library import shipped
 from ..reflections.session_links import session_reflections
@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Exercise
 from . import service
 from .blueprint import blueprint, own_item, own_session, plan_access, wants_fragment
-from .forms import AddBlockForm, AddBreakForm, AddExerciseForm, ItemForm
+from .forms import AddBlockForm, AddBreakForm, AddExerciseForm, AddToSessionForm, ItemForm
 from .models import AgendaItem, GroupSession
 from .review import review
 from .runmode import run_steps
@@ -112,6 +112,24 @@ def add_exercise(session_id: int):
         flash(error.message, "error")
         return render_session_page(session, 422)
     return back_after_adding(session, item, after, exercise.title)
+
+
+@blueprint.post("/sessions/add-exercise")
+def add_exercise_to_session():
+    """From an exercise's own page: add it at the end of one of the facilitator's sessions."""
+    form = AddToSessionForm()
+    exercise = db.session.get(Exercise, form.exercise_id.data) if form.validate() else None
+    if exercise is None or exercise.hidden or not can_view(exercise, current_user.id):
+        abort(404)
+    session = own_session(form.session_id.data, "edit")
+    try:
+        item = service.add_exercise(session, exercise)
+    except PlannerError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("exercises.show", exercise_id=exercise.id))
+    flash(f"Added “{exercise.title}” at the end of “{session.title}”. Move it where it belongs.", "success")
+    return redirect(url_for("planner.session", session_id=session.id, _anchor=f"item-{item.id}"))
 
 
 def add_free_item(session_id: int, form: AddBreakForm | AddBlockForm, add, form_name: str):  # noqa: ANN001
