@@ -40,6 +40,7 @@ STAGES = ("opening", "working", "closing")
 AUDIENCES = ("men", "couples", "mixed")
 HANDOUT_KINDS = ("partners", "practice", "vocabulary", "info")
 QUESTION_TYPES = ("scale5", "scale10", "single", "multi", "feelings", "word", "short", "long")
+HOPED_FOR = ("higher", "lower")  # which end of a scale a programme hopes its group moves towards
 REQUIRED_SECTIONS = ("Purpose", "Steps", "Facilitator script", "Debrief questions", "Safety notes")
 OPTIONAL_SECTIONS = ("Variations", "Participant handout")
 SECTION_ORDER = REQUIRED_SECTIONS + OPTIONAL_SECTIONS
@@ -130,6 +131,7 @@ class Question:
     low: str = ""
     high: str = ""
     choices: tuple[str, ...] = ()
+    hoped_for: str = "higher"  # scales: "lower" when a lower answer is the hoped-for change
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .files import (
     AUDIENCES,
     HANDOUT_KINDS,
     QUESTION_TYPES,
+    HOPED_FOR,
     REQUIRED_SECTIONS,
     SECTION_ORDER,
     SLUG_PATTERN,
@@ -280,11 +281,16 @@ def parse_question_set(data: Any, path: Path | str, expected_slug: str | None = 
         choices = sub.text_list(entry, "choices")
         if qtype in ("single", "multi") and len(choices) < 2:
             sub.add("choices", "a single or multiple choice question needs at least two choices")
+        hoped_for = sub.choice(entry, "hoped_for", HOPED_FOR, required=False) or "higher"
+        if "hoped_for" in entry and qtype not in ("scale5", "scale10"):
+            sub.add("hoped_for", "only a scale has a hoped-for direction")
         if key in seen:
             sub.add("key", f"{key!r} is used twice in this set")
         seen.add(key)
         check.problems += [Problem(p.path, f"questions[{index}].{p.field}", p.message) for p in sub.problems]
-        questions.append(Question(key=key, type=qtype, prompt=prompt, low=low, high=high, choices=choices))
+        questions.append(
+            Question(key=key, type=qtype, prompt=prompt, low=low, high=high, choices=choices, hoped_for=hoped_for)
+        )
     if check.problems:
         raise LibraryError(check.problems)
     return QuestionSet(slug=slug, title=title, when=when, intro=intro, questions=tuple(questions))
