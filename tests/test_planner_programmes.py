@@ -150,3 +150,38 @@ def test_save_a_programme_as_my_template_and_start_from_it(app, signed_in, three
     assert [w[1:] for w in weeks_of(app, copy)] == [
         ("Arriving", date(2032, 1, 6)), ("Going deeper", date(2032, 1, 13)), ("Ending well", date(2032, 1, 20)),
     ]  # fmt: skip
+
+
+def test_a_week_titled_week_3_moved_to_week_1_is_flagged_and_renumbered_on_request(app, signed_in, three_weeks):
+    with app.app_context():
+        weeks = db.session.get(Programme, three_weeks).sessions
+        weeks[0].title, weeks[1].title, weeks[2].title = "Week 1: Arriving", "Going deeper", "week 3 - Ending well"
+        db.session.commit()
+        last = weeks[2].id
+    signed_in.post(f"/programmes/{three_weeks}/weeks/{last}/move", data={"direction": "up"})
+    signed_in.post(f"/programmes/{three_weeks}/weeks/{last}/move", data={"direction": "up"})
+
+    page = signed_in.get(f"/programmes/{three_weeks}")
+    assert "2 titles name a different week from where they sit now" in page.text
+    assert "week 1: “week 3 - Ending well” → “week 1 - Ending well”" in page.text
+    assert "week 2: “Week 1: Arriving” → “Week 2: Arriving”" in page.text
+    assert "⚠ The title says week 3; this is week 1." in page.text
+    assert [t for _, t, _ in weeks_of(app, three_weeks)] == ["week 3 - Ending well", "Week 1: Arriving", "Going deeper"]  # nothing yet
+
+    response = signed_in.post(f"/programmes/{three_weeks}/titles")
+    assert response.status_code == 302
+    assert "Renumbered 2 titles to match their weeks." in signed_in.get(response.location).text
+    assert weeks_of(app, three_weeks) == [
+        (1, "week 1 - Ending well", date(2031, 3, 4)), (2, "Week 2: Arriving", date(2031, 3, 11)),
+        (3, "Going deeper", date(2031, 3, 18)),
+    ]  # fmt: skip
+    assert "title-fixes" not in signed_in.get(f"/programmes/{three_weeks}").text
+
+
+def test_titles_that_only_mention_a_number_later_are_left_alone(app, signed_in, three_weeks):
+    with app.app_context():
+        weeks = db.session.get(Programme, three_weeks).sessions
+        weeks[1].title = "The 3 questions"
+        weeks[2].title = "Weekend 3 reunion"
+        db.session.commit()
+    assert "title-fixes" not in signed_in.get(f"/programmes/{three_weeks}").text

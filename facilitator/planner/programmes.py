@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -113,6 +114,39 @@ def move_week(programme: Programme, week: GroupSession, step: int) -> None:
     weeks[index], weeks[target] = weeks[target], weeks[index]
     _renumber(programme, weeks, dates)
     db.session.commit()
+
+
+# "Week 3: What it costs", "week 3 - ...", "Wk 3", "Session 3": a title that names its own week.
+WEEK_IN_TITLE = re.compile(r"^(?P<word>\s*(?:week|wk\.?|session)\s+)(?P<number>\d{1,3})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TitleFix:
+    week: GroupSession
+    new_title: str
+
+    @property
+    def said(self) -> int:
+        return int(WEEK_IN_TITLE.match(self.week.title).group("number"))
+
+
+def title_fixes(programme: Programme) -> list[TitleFix]:
+    """Weeks whose title names another week than where they sit now (after a move), with the corrected title."""
+    fixes = []
+    for week in programme.sessions:
+        match = WEEK_IN_TITLE.match(week.title)
+        if match and int(match.group("number")) != week.week_number:
+            fixes.append(TitleFix(week, f"{match.group('word')}{week.week_number}{week.title[match.end():]}"[:120]))
+    return fixes
+
+
+def renumber_titles(programme: Programme) -> int:
+    """Make every title that names a week name the week it is in; only the number changes. Returns how many."""
+    fixes = title_fixes(programme)
+    for fix in fixes:
+        fix.week.title = fix.new_title
+    db.session.commit()
+    return len(fixes)
 
 
 def detach_week(programme: Programme, week: GroupSession) -> None:

@@ -49,7 +49,10 @@ def new_programme():
 @blueprint.get("/programmes/<int:programme_id>")
 def programme(programme_id: int):
     row = own_programme(programme_id, "view")
-    return render_template("planner/programme.html", programme=row, weeks=programmes.overview(row), access=plan_access(row))
+    return render_template(
+        "planner/programme.html", programme=row, weeks=programmes.overview(row), access=plan_access(row),
+        title_fixes=programmes.title_fixes(row),
+    )  # fmt: skip
 
 
 @blueprint.route("/programmes/<int:programme_id>/details", methods=["GET", "POST"])
@@ -92,6 +95,15 @@ def move_week(programme_id: int, session_id: int):
     if step is not None:
         programmes.move_week(row, week, step)
     return redirect(url_for("planner.programme", programme_id=row.id, _anchor=f"week-{week.id}"))
+
+
+@blueprint.post("/programmes/<int:programme_id>/titles")
+def renumber_titles(programme_id: int):
+    """Titles that name a week ("Week 3: ...") get the number of the week they now sit in."""
+    row = own_programme(programme_id, "edit")
+    count = programmes.renumber_titles(row)
+    flash(f"Renumbered {count} title{'' if count == 1 else 's'} to match {'its week' if count == 1 else 'their weeks'}.", "success")
+    return redirect(url_for("planner.programme", programme_id=row.id))
 
 
 @blueprint.post("/programmes/<int:programme_id>/weeks/<int:session_id>/remove")
