@@ -156,3 +156,59 @@ def _text_width(text: str, size: float) -> float:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+START = "#b9cbc7"  # a light grey on a photocopy, beside the dark END bars
+
+
+def paired_column_chart(
+    points: Sequence[str],
+    before: Sequence[int],
+    after: Sequence[int],
+    names: tuple[str, str],
+    low: str = "",
+    high: str = "",
+    title: str = "",
+) -> Markup:
+    """Two weeks' answers to one scale, side by side per point: light for the first week, dark for
+    the second, each column with its count written above it and a key naming both weeks.
+
+    Two groups are drawn, not people: nothing here pairs anyone's answers.
+    """
+    width, top, base = 560, 58, 200
+    group = width / max(len(points), 1)
+    bar = group * 0.34
+    size = 15 if len(points) <= 6 else 12
+    peak = max([*before, *after, 1])
+    body = [
+        f'<rect x="0" y="4" width="18" height="18" fill="{START}" stroke="{INK}" stroke-width="1"/>',
+        f'<text x="26" y="19" font-size="15" fill="{INK}">{escape(names[0])}</text>',
+        f'<rect x="{_text_width(names[0], 15) + 50:.1f}" y="4" width="18" height="18" fill="{BAR}"/>',
+        f'<text x="{_text_width(names[0], 15) + 76:.1f}" y="19" font-size="15" fill="{INK}">{escape(names[1])}</text>',
+        f'<line x1="0" y1="{base}" x2="{width}" y2="{base}" stroke="{INK}" stroke-width="1.5"/>',
+    ]
+    for index, label in enumerate(points):
+        middle = index * group + group / 2
+        for count, x, fill, stroke in (
+            (before[index], middle - bar - 2, START, f' stroke="{INK}" stroke-width="1"'),
+            (after[index], middle + 2, BAR, ""),
+        ):
+            h = (base - top) * count / peak
+            if count:
+                body.append(f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{fill}"{stroke}/>')
+            body.append(
+                f'<text x="{x + bar / 2:.1f}" y="{base - h - 6:.1f}" text-anchor="middle" font-size="{size}" fill="{INK}">{count}</text>'
+            )
+        body.append(
+            f'<text x="{middle:.1f}" y="{base + 20}" text-anchor="middle" font-size="15" font-weight="bold" fill="{INK}">{escape(label)}</text>'
+        )
+    height = base + 30
+    if low or high:
+        height += 22
+        body.append(f'<text x="0" y="{base + 46}" font-size="14" fill="{SOFT}">{escape(points[0])} = {escape(low)}</text>')
+        body.append(f'<text x="{width}" y="{base + 46}" text-anchor="end" font-size="14" fill="{SOFT}">{escape(points[-1])} = {escape(high)}</text>')
+    summary = " ".join(
+        f"{name}: " + "; ".join(f"{label}: {_people(count)}" for label, count in zip(points, counts)) + "."
+        for name, counts in zip(names, (before, after))
+    )
+    return _svg(width, height, f"{title} {summary}".strip(), body, "start-end-chart")

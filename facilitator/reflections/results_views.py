@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..library import shipped
 from ..printing import documents, qr
 from ..access import access_or_404
 from ..planner.models import Programme
@@ -41,6 +42,17 @@ def reflection_word_cloud(question: results.QuestionResult) -> Markup:
 def reflection_trend_chart(trend: trends.Trend) -> Markup:
     points = [(point.label, point.value) for point in trend.points]
     return charts.trend_chart(points, trend.low, trend.high, f"{trend.prompt} ({trend.measure})")
+
+
+@blueprint.app_template_global("reflection_start_end_chart")
+def reflection_start_end_chart(compared: trends.StartEnd) -> Markup:
+    if compared.start is None or compared.end is None:
+        return Markup("")
+    labels = [str(point) for point in compared.scale]
+    names = (compared.start.label, compared.end.label)
+    return charts.paired_column_chart(
+        labels, compared.start.counts, compared.end.counts, names, compared.low, compared.high, compared.prompt
+    )
 
 
 def _released_results(reflection: ReflectionForm, **options) -> results.FormResults:  # noqa: ANN003
@@ -145,4 +157,7 @@ def programme_trends(programme_id: int):
     k = results.min_answers()
     found = trends.programme_trends(programme, k)
     forms = trends.programme_forms(programme)
-    return render_template("reflections/trends.html", programme=programme, trends=found, forms=forms, k=k)
+    start_end = trends.start_and_end(programme, k, shipped.library().question_sets)
+    return render_template(
+        "reflections/trends.html", programme=programme, trends=found, start_end=start_end, forms=forms, k=k
+    )
