@@ -203,6 +203,13 @@ def save_custom_exercise(
     return exercise
 
 
+def forked_original(exercise: Exercise) -> Exercise | None:
+    """The library exercise a copy was made from, to name and link by its title (not its file name)."""
+    if not exercise.forked_from:
+        return None
+    return db.session.scalar(select(Exercise).where(Exercise.owner_id.is_(None), Exercise.slug == exercise.forked_from))
+
+
 def fork_title(exercise: Exercise) -> str:
     """The title a copy starts with, until its author renames it."""
     return f"{exercise.title} (my version)"[:MAX_TITLE]

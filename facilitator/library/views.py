@@ -48,7 +48,9 @@ def _visible_or_404(exercise_id: int) -> Exercise:
 def show(exercise_id: int):
     # The sessions it can be added to: the facilitator's own, not archived, soonest first.
     sessions = list_sessions(current_user.id)
-    return render_template("exercises/show.html", exercise=_visible_or_404(exercise_id), sessions=sessions)
+    exercise = _visible_or_404(exercise_id)
+    original = service.forked_original(exercise)
+    return render_template("exercises/show.html", exercise=exercise, sessions=sessions, original=original)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
