@@ -141,6 +141,9 @@ class QuestionSet:
     when: str
     intro: str
     questions: tuple[Question, ...]
+    # False: the form keeps no link between one person's answers, not even an unnamed label in
+    # the export (for sets that promise "only the group's answers added together").
+    link_answers: bool = True
 
 
 @dataclass(frozen=True)

@@ -260,6 +260,7 @@ def parse_question_set(data: Any, path: Path | str, expected_slug: str | None = 
     title = check.text(data, "title", max_length=MAX_TITLE)
     when = check.choice(data, "when", ("opening", "closing"))
     intro = check.text(data, "intro", required=False, max_length=MAX_SUMMARY)
+    link_answers = check.boolean(data, "link_answers", default=True)
     raw = data.get("questions")
     questions: list[Question] = []
     if not isinstance(raw, list) or not raw:
@@ -293,7 +294,7 @@ def parse_question_set(data: Any, path: Path | str, expected_slug: str | None = 
         )
     if check.problems:
         raise LibraryError(check.problems)
-    return QuestionSet(slug=slug, title=title, when=when, intro=intro, questions=tuple(questions))
+    return QuestionSet(slug=slug, title=title, when=when, intro=intro, questions=tuple(questions), link_answers=link_answers)
 
 
 

@@ -88,7 +88,7 @@ def create_form(
                 ReflectionQuestion(
                     position=position, key=question.key, type=question.type, prompt=question.prompt,
                     low=question.low, high=question.high, choices=list(question.choices),
-                    linked=question.type not in TEXT_TYPES, vocabulary=_vocabulary(question.type, feelings),
+                    linked=question_set.link_answers and question.type not in TEXT_TYPES, vocabulary=_vocabulary(question.type, feelings),
                 )  # fmt: skip
             )
     db.session.add(form)
