@@ -10,7 +10,7 @@ from facilitator.library.parse import parse_question_set
 from facilitator.reflections.models import ReflectionForm
 from tests.reflections_helpers import make_set_form
 
-SET = {"slug": "s", "title": "S", "when": "opening", "questions": [{"key": "a", "type": "scale5", "prompt": "How?"}]}
+SET = {"slug": "s", "title": "S", "when": "opening", "questions": [{"key": "a", "type": "scale5", "prompt": "How?", "low": "Not", "high": "Very"}]}
 
 
 def test_a_set_that_promises_group_totals_makes_a_form_with_no_linked_answers(app, user):
