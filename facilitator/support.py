@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
 from .models import SupportLine
@@ -155,7 +156,13 @@ def practice_resources() -> list[SupportResource]:
     now = time.monotonic()
     if cached is not None and cached[0] > now:
         return list(cached[1])
-    found = [SupportResource(line.name, line.contact, line.purpose, line.checked.isoformat()) for line in practice_lines()]
+    try:
+        lines = practice_lines()
+    except SQLAlchemyError:
+        # No database (`flask handouts` previews files without one) or none yet: the config's list.
+        db.session.rollback()
+        return []
+    found = [SupportResource(line.name, line.contact, line.purpose, line.checked.isoformat()) for line in lines]
     _cached_lines[app] = (now + CACHE_SECONDS, tuple(found))
     return found
 

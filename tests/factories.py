@@ -25,7 +25,8 @@ def make_custom_exercise(owner_id: int) -> Exercise:
         owner_id=owner_id, slug=f"custom-{owner_id}-{next(_numbers)}", title="A private exercise", theme="listening",
         summary="Private.", minutes=10, min_minutes=5, max_minutes=15, format="pairs", group_min=2,
         group_max=20, intensity="low", stage="working", audience=["men"], materials=[],
-        sections={"Purpose": "p", "Steps": "1. **Do it (10 min).** x"},
+        sections={"Purpose": "p", "Steps": "1. **Do it (10 min).** x", "Facilitator script": "s",
+                  "Debrief questions": "- q?", "Safety notes": "n"},
     )  # fmt: skip
     db.session.add(exercise)
     db.session.flush()
@@ -113,8 +114,6 @@ def make_shared_plan(owner_id: int, cofacilitator_id: int | None, viewer_id: int
         if user_id is not None:
             db.session.add(Share(programme_id=programme.id, user_id=user_id, role=role))
     exercise = make_custom_exercise(owner_id)
-    # Complete enough to fork: the owner's own routes must work for the comparison to mean anything.
-    exercise.sections = {**exercise.sections, "Facilitator script": "s", "Debrief questions": "- q?", "Safety notes": "n"}
     db.session.flush()
     ids = {
         "programme_id": programme.id, "session_id": week.id, "item_id": items[0].id, "form_id": form.id,

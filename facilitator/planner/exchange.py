@@ -82,6 +82,14 @@ class _PlanDumper(yaml.SafeDumper):
         return True  # write repeated values out in full, so the file imports again
 
 
+def _text_block(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Multi-line text (an embedded exercise file) as a readable | block, not one long quoted line."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_PlanDumper.add_representer(str, _text_block)
+
+
 # --- export --------------------------------------------------------------------------------
 
 
@@ -120,12 +128,16 @@ def _head(kind: str, row: GroupSession | Programme) -> dict:
 
 
 def session_document(session: GroupSession) -> dict:
-    return {**_head("session", session), **_spec_document(session)}
+    from .embedded import embedded_document  # the own exercises it uses travel with it (embedded.py)
+
+    return {**_head("session", session), **_spec_document(session), **embedded_document([session])}
 
 
 def programme_document(programme: Programme) -> dict:
+    from .embedded import embedded_document
+
     weeks = [{"title": week.title, **_spec_document(week)} for week in programme.sessions]
-    return {**_head("programme", programme), "weeks": weeks}
+    return {**_head("programme", programme), "weeks": weeks, **embedded_document(programme.sessions)}
 
 
 def to_yaml(document: dict) -> str:

@@ -13,6 +13,7 @@ from ..library.service import slugify
 from ..extensions import db
 from ..library.files import Library, SessionSpec, Template
 from ..models import Exercise
+from .embedded import with_embedded_exercises
 from .exchange import check_template, exercise_rows, planned_minutes, read_template, to_yaml
 from .models import AgendaItem, GroupSession, Programme, SavedTemplate
 
@@ -66,8 +67,9 @@ def build_plan(
 def import_plan(owner_id: int, text: str | bytes, name: str, library: Library) -> GroupSession | Programme:
     """Read, check and store an uploaded plan for `owner_id`; nothing is stored when any check fails."""
     template = read_template(text, name)
-    exercises = exercise_rows(owner_id)
-    check_template(template, exercises, library, text if isinstance(text, str) else text.decode("utf-8"))
+    text = text if isinstance(text, str) else text.decode("utf-8")
+    exercises = with_embedded_exercises(owner_id, text, exercise_rows(owner_id))
+    check_template(template, exercises, library, text)
     return build_plan(owner_id, template, exercises)
 
 
@@ -98,7 +100,7 @@ def delete_saved_template(saved: SavedTemplate) -> None:
 
 def plan_from_saved(saved: SavedTemplate, library: Library, *, title: str = "", first_date: date | None = None) -> GroupSession | Programme:
     template = read_template(saved.yaml_text, saved.title)
-    exercises = exercise_rows(saved.owner_id)
+    exercises = with_embedded_exercises(saved.owner_id, saved.yaml_text, exercise_rows(saved.owner_id))
     check_template(template, exercises, library, saved.yaml_text)
     return build_plan(saved.owner_id, template, exercises, title=title, first_date=first_date)
 
