@@ -67,3 +67,64 @@ def test_emoji_in_an_answer_print_in_colour_in_the_results_pdf(app, signed_in, c
     assert area.width > 10 and coloured_pixels(area) > 20, "the emoji printed without colour (or as empty boxes)"
     # The digits of the same answer still print in DejaVu Sans, as text.
     assert "tonight 0" in reader.pages[page_number - 1].extract_text()
+
+
+# --- no near-empty pages (item 10) -------------------------------------------------------------
+
+TOP_MM, BOTTOM_MM = 24, 22  # print.css @page margins: the running header and footer sit outside
+
+
+def page_fills(pdf: bytes, tmp_path: Path) -> list[float]:
+    """Per page, the share of the text area (between header and footer) down to its lowest ink."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-gray", "-r", "36", str(path), str(tmp_path / "p")], check=True, timeout=120)
+    fills = []
+    for png in sorted(tmp_path.glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1])):
+        image = Image.open(png).convert("L")
+        per_mm = image.height / 297 if image.height / image.width > 1.35 else image.height / 279.4
+        top, bottom = int(TOP_MM * per_mm) + 1, image.height - int(BOTTOM_MM * per_mm) - 1
+        body = image.crop((0, top, image.width, bottom))
+        inked = [y for y in range(body.height) if min(body.crop((0, y, body.width, y + 1)).tobytes()) < 200]
+        fills.append((inked[-1] + 1) / body.height if inked else 0.0)
+        png.unlink()
+    return fills
+
+
+@pytest.fixture
+def library_context(app):
+    from facilitator.extensions import db
+    from facilitator.library import shipped
+
+    with app.test_request_context():
+        db.create_all()
+        yield shipped.library()
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_love_map_worksheet_has_no_page_with_only_its_last_prompt(library_context, tmp_path, large):
+    from facilitator.printing import documents
+    from facilitator.printing.data import exercise_data
+
+    pdf = documents.worksheet_pdf(exercise_data(library_context.exercises["updating-the-love-map"]),
+                                  documents.print_options("A4", large))  # fmt: skip
+    fills = page_fills(pdf, tmp_path)
+    assert all(fill >= 0.2 for fill in fills), fills
+
+
+@pytest.mark.parametrize(("week", "document"), [(2, "run-sheet"), (4, "run-sheet"), (2, "handout")])
+def test_six_week_group_documents_have_no_nearly_empty_page(library_context, tmp_path, week, document):
+    from facilitator.printing import documents
+    from facilitator.printing.data import template_data
+
+    programme = template_data(library_context.templates["six-week-mens-group"], library_context)
+    pdf = documents.session_pdf(document, programme.sessions[week - 1], library_context, documents.print_options("A4", False))
+    fills = page_fills(pdf, tmp_path)
+    assert len(fills) > 1 and all(fill >= 0.2 for fill in fills), fills
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    if document == "run-sheet":  # the note about the default support list is near the top, not alone at the end
+        first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        assert "Support list on the participant handout" in first
+    else:
+        assert "Go easy" in text  # the take-home practice is all there
+
