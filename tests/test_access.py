@@ -112,6 +112,7 @@ PLAN_ROUTE_NEEDS = {
     "planner.dismiss_warning": EDIT, "planner.edit_programme": EDIT, "planner.edit_session": EDIT,
     "planner.move_item": EDIT, "planner.move_week": EDIT, "planner.put_back_item": EDIT, "planner.remove_item": EDIT,
     "planner.remove_week": EDIT, "planner.reorder_items": EDIT, "planner.update_item": EDIT,
+    "planner.renumber_titles": EDIT,
     "planner.archive_programme": OWN, "planner.archive_session": OWN, "planner.delete_programme": OWN,
     "planner.delete_session": OWN, "planner.duplicate_programme": OWN, "planner.duplicate_session": OWN,
     "planner.share_programme": OWN, "planner.share_session": OWN,
@@ -125,7 +126,7 @@ PLAN_ROUTE_NEEDS = {
     "reflections.wall_panels": EDIT, "reflections.moderate": EDIT,
     "reflections.delete": OWN, "reflections.delete_answers": OWN,
     "exercises.show": PRIVATE, "exercises.edit": PRIVATE, "exercises.fork": PRIVATE, "exercises.archive": PRIVATE,
-    "printing.worksheet": PRIVATE, "planner.delete_template": PRIVATE,
+    "printing.worksheet": PRIVATE, "planner.delete_template": PRIVATE, "exercises.share": PRIVATE,
 }  # fmt: skip
 # A reflection form is reached through its session, and only by those who may edit it: a viewer
 # reads and prints the plan but has no part in what participants wrote.
