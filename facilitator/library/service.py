@@ -120,7 +120,7 @@ def search_exercises(owner_id: int, filters: ExerciseFilters) -> LibrarySearch:
     if filters.mine_only:
         query = query.where(Exercise.owner_id == owner_id)
     else:
-        query = query.where(or_(Exercise.owner_id.is_(None), Exercise.owner_id == owner_id))
+        query = query.where(visible_to(owner_id))
     for name in ("theme", "format", "intensity", "stage"):
         value = getattr(filters, name)
         if value:
@@ -140,8 +140,23 @@ def browse_exercises(owner_id: int, filters: ExerciseFilters) -> list[Exercise]:
     return search_exercises(owner_id, filters).exercises
 
 
+def visible_to(owner_id: int):  # noqa: ANN201
+    """Shipped exercises, the facilitator's own, and colleagues' own shared with the whole practice."""
+    return or_(Exercise.owner_id.is_(None), Exercise.owner_id == owner_id, Exercise.shared.is_(True))
+
+
 def can_view(exercise: Exercise, owner_id: int) -> bool:
-    return exercise.owner_id is None or exercise.owner_id == owner_id
+    return exercise.owner_id is None or exercise.owner_id == owner_id or exercise.shared
+
+
+def set_shared(exercise: Exercise, shared: bool) -> None:
+    """Offer an own exercise to the whole practice (colleagues read, plan with and copy it) or keep it private.
+
+    Sessions a colleague already planned with it keep it when it is made private again, as they do
+    when it is removed from the library.
+    """
+    exercise.shared = shared
+    db.session.commit()
 
 
 # --- custom exercises ----------------------------------------------------------------------

@@ -98,6 +98,19 @@ def _edit_page(exercise: Exercise | None, saved_message: str, forking: Exercise 
     return render_template("exercises/edit.html", form=form, exercise=exercise, forking=forking), status
 
 
+@blueprint.post("/<int:exercise_id>/share")
+def share(exercise_id: int):
+    """The author offers an exercise to the whole practice, or takes it back (only the author: 404 for others)."""
+    exercise = owned_or_404(Exercise, exercise_id, current_user.id)
+    shared = request.form.get("shared") == "1"
+    service.set_shared(exercise, shared)
+    if shared:
+        flash("Colleagues in this practice can now read, plan with and copy this exercise; they see you as its author.", "success")
+    else:
+        flash("This exercise is private again. Sessions that already use it keep it.", "success")
+    return redirect(url_for("exercises.show", exercise_id=exercise.id))
+
+
 @blueprint.post("/<int:exercise_id>/archive")
 def archive(exercise_id: int):
     exercise = owned_or_404(Exercise, exercise_id, current_user.id)
