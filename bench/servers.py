@@ -114,14 +114,18 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
 
 def _wait_until_serving(process: subprocess.Popen, port: int, path: str, log_path: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            http(port, "GET", path, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.1)
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                http(port, "GET", path, timeout=2)
+                return
+            except OSError:
+                time.sleep(0.1)
+    except BaseException:  # Ctrl-C while waiting: the caller never gets the process to stop
+        stop(process)
+        raise
     stop(process)
     raise RuntimeError(f"{log_path.name}: the server did not start:\n{log_path.read_text(errors='replace')[-4000:]}")
 

@@ -195,13 +195,15 @@ def store_response(
     except IntegrityError:
         db.session.rollback()
         return Stored.SPENT
+    # The rows before the form's lock: on PostgreSQL every submit to a form waits for that lock, so
+    # it is held only for the check, the count and a release. A stale page rolls the rows back.
+    connection.execute(_INSERT_RESPONSE, {"id": response_id, "form_id": form_id, "day": day, "released": False})
+    if rows:
+        connection.execute(_INSERT_ANSWERS, [{"released": False, "approved": False, **row} for row in rows])
     form = releases.lock_form(form_id)
     if form is None or form.round != round_ or form_status(form.opens_at, form.closes_at, now) != "open":
         db.session.rollback()
         return Stored.STALE
-    connection.execute(_INSERT_RESPONSE, {"id": response_id, "form_id": form_id, "day": day, "released": False})
-    if rows:
-        connection.execute(_INSERT_ANSWERS, [{"released": False, "approved": False, **row} for row in rows])
     released = releases.held_people(form_id) >= k and releases.release_held(form_id)
     db.session.commit()
     if released:
