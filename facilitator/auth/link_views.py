@@ -94,10 +94,11 @@ _WHILE_TEMPORARY = {"auth.account", "auth.logout", "static"}
 @blueprint.before_app_request
 def change_temporary_password_first():
     """A temporary password an admin gave is changed before anything else (docs/sharing.md)."""
-    if not current_user.is_authenticated or not getattr(current_user, "must_change_password", False):
-        return None
     endpoint = request.endpoint or ""
+    # Participant pages first, before current_user is touched: they never load a facilitator.
     if endpoint in _WHILE_TEMPORARY or endpoint.split(".")[0].endswith("_public") or endpoint.startswith("account_links."):
+        return None
+    if not current_user.is_authenticated or not getattr(current_user, "must_change_password", False):
         return None
     flash("Your admin gave you a temporary password: choose your own before you go on.", "info")
     return redirect(url_for("auth.account", _anchor="password"))
