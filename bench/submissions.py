@@ -294,6 +294,14 @@ def conference_room(port: int, code: str, questions: dict[str, int], feelings: l
     }  # fmt: skip
 
 
+def server_times(log_path: Path, request_line: str) -> dict:
+    """The submits' time inside gunicorn (its access log's %(M)s), beside the phones' own latency:
+    what the phones wait for beyond it is queueing for a worker and the shared machine."""
+    times = [int(found.group(1)) for line in log_path.read_text(errors="replace").splitlines()
+             if request_line in line and (found := re.search(r" (\d+)ms ", line))]  # fmt: skip
+    return {"server_submit_p50_ms": percentile(times, 0.5), "server_submit_p99_ms": percentile(times, 0.99)}
+
+
 # --- 2. sustained throughput ---------------------------------------------------------------------------
 
 
@@ -469,6 +477,7 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
                 room = conference_room(port, code, questions, feelings, phones, args.window, args.threads)
                 room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
                 room["lost"] = room["accepted"] - room["rows"]
+                room.update(server_times(workdir / f"gunicorn-{kind}.log", f"POST /r/{code} "))
                 figures["conference_room"] = room
                 print(f"conference room: {room}", flush=True)
                 print(f"  goal: {GOAL_PHONES[kind]:,} phones in 60 s, 0 errors, 0 lost, submit p99 < "
