@@ -161,3 +161,18 @@ def test_a_co_facilitator_runs_the_form_of_a_shared_week_and_sees_results_under_
 def _main(html: str) -> str:
     """The page's content without the header, which names who is signed in."""
     return html[html.index("<main") : html.index("</main>")]
+
+
+def test_a_shared_plan_names_the_owners_private_exercise_without_linking_to_its_library_page(app, make_user):
+    owner, colleague = make_user("olive"), make_user("colin")
+    with app.app_context():
+        from tests.factories import make_custom_exercise
+
+        ids = make_shared_plan(owner.id, colleague.id, None)
+        exercise = make_custom_exercise(owner.id)
+        db.session.add(AgendaItem(session_id=ids["session_id"], position=2, kind="exercise", exercise=exercise, minutes=10))
+        db.session.commit()
+        exercise_id = exercise.id
+    page = sign_in(app.test_client(), colleague).get(f"/sessions/{ids['session_id']}").text
+    assert "A private exercise" in page and f"/exercises/{exercise_id}" not in page
+    assert f"/exercises/{exercise_id}" in sign_in(app.test_client(), owner).get(f"/sessions/{ids['session_id']}").text
