@@ -135,3 +135,21 @@ def test_a_facilitator_who_is_not_an_admin_learns_nothing_about_accounts(app, ot
 
 def test_resetting_an_unknown_account_is_not_found_for_the_admin(signed_in):
     assert signed_in.post("/admin/facilitators/nobody/reset", data={"method": "link"}).status_code == 404
+
+
+def test_one_invitation_used_from_many_browsers_at_once_makes_one_account(app, signed_in):
+    from concurrent.futures import ThreadPoolExecutor
+
+    link = _path(_secret(signed_in.post("/admin/invites", data={"username": "rita"}).text))
+    clients = [app.test_client() for _ in range(8)]
+    for client in clients:
+        client.get(link)
+
+    def accept(client):  # noqa: ANN001, ANN202
+        return client.post(link, data={"display_name": "Rita", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(accept, clients))
+    assert statuses.count(302) == 1 and set(statuses) <= {302, 410}, statuses
+    with app.app_context():
+        assert db.session.query(User).filter_by(username="rita").count() == 1
