@@ -6,14 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
-from . import exchange, programmes
+from . import programmes
 from .blueprint import blueprint, own_programme, own_week, plan_access
 from .exchange import ImportFailed
 from .forms import NewProgrammeForm, ProgrammeForm
 from .programmes import ProgrammeDetails
 from .service import PlannerError
-from .views_files import export_plan, save_template_page
-from .views_sessions import archive_or_restore, confirm_then_delete, new_plan_form, plan_from_source, show_template_problems
+from .views_sessions import new_plan_form, plan_from_source, show_template_problems
 
 
 @blueprint.get("/programmes/", endpoint="programmes")
@@ -120,29 +119,3 @@ def duplicate_programme(programme_id: int):
     copy = programmes.duplicate_programme(own_programme(programme_id, "own"))
     flash("This is a copy of the whole programme, without dates.", "success")
     return redirect(url_for("planner.edit_programme", programme_id=copy.id))
-
-
-@blueprint.post("/programmes/<int:programme_id>/archive")
-def archive_programme(programme_id: int):
-    return archive_or_restore(own_programme(programme_id, "own"), "planner.programmes")
-
-
-@blueprint.route("/programmes/<int:programme_id>/delete", methods=["GET", "POST"])
-def delete_programme(programme_id: int):
-    row = own_programme(programme_id, "own")
-    back = url_for("planner.programme", programme_id=row.id)
-    return confirm_then_delete(row, "programme", back, programmes.delete_programme, "planner.programmes")
-
-
-@blueprint.get("/programmes/<int:programme_id>/export")
-def export_programme(programme_id: int):
-    row = own_programme(programme_id, "view")
-    back = url_for("planner.programme", programme_id=row.id)
-    return export_plan(row.sessions, exchange.programme_document(row), back)
-
-
-@blueprint.route("/programmes/<int:programme_id>/save-template", methods=["GET", "POST"])
-def save_programme_template(programme_id: int):
-    row = own_programme(programme_id, "view")
-    back = url_for("planner.programme", programme_id=row.id)
-    return save_template_page(row, row.sessions, exchange.programme_document(row), back)

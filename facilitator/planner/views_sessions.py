@@ -1,4 +1,5 @@
-"""Sessions: the list, starting one (blank or from a template), details, copies, archive and delete."""
+"""Sessions: the list, starting one (blank or from a template), details and copies (archive, delete,
+export and save-as-template are in views_plan_actions.py, shared with programmes)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ from flask_login import current_user
 from ..library import shipped
 from ..clock import today
 from ..extensions import db
-from . import exchange, plans, service, sharing
+from . import plans, service, sharing
 from .blueprint import blueprint, own_session
 from .exchange import ImportFailed
 from .forms import NewPlanForm, SessionForm
-from .models import GroupSession, Programme, SavedTemplate
+from .models import GroupSession, SavedTemplate
 from .review import review
-from .views_files import export_plan, save_template_page
 from .service import PlannerError, SessionDetails
 
 
@@ -109,46 +109,3 @@ def duplicate_session(session_id: int):
     copy = service.duplicate_session(own_session(session_id, "own"))
     flash("This is a copy; change anything, the original stays as it was.", "success")
     return redirect(url_for("planner.edit_session", session_id=copy.id))
-
-
-def archive_or_restore(row: GroupSession | Programme, list_endpoint: str):  # noqa: ANN201
-    """Archive a session or programme (nothing is lost), or bring it back when the form says restore."""
-    restore = request.form.get("action") == "restore"
-    service.set_archived(row, not restore)
-    flash(f"“{row.title}” is {'back in the list' if restore else 'archived; find it under Archived'}.", "success")
-    return redirect(url_for(list_endpoint, archived=None if restore else "1"))
-
-
-def confirm_then_delete(row: GroupSession | Programme, kind: str, back: str, delete, list_endpoint: str):  # noqa: ANN001, ANN201
-    """GET asks (a page that works without JavaScript); POST deletes with `delete(row)`."""
-    if request.method == "GET":
-        return render_template("planner/confirm_delete.html", thing=row, kind=kind, cancel=back)
-    title = row.title
-    delete(row)
-    flash(f"“{title}” is deleted.", "success")
-    return redirect(url_for(list_endpoint))
-
-
-@blueprint.post("/sessions/<int:session_id>/archive")
-def archive_session(session_id: int):
-    return archive_or_restore(own_session(session_id, "own"), "planner.sessions")
-
-
-@blueprint.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
-def delete_session(session_id: int):
-    session = own_session(session_id, "own")
-    back = url_for("planner.session", session_id=session.id)
-    return confirm_then_delete(session, "session", back, service.delete_session, "planner.sessions")
-
-
-@blueprint.get("/sessions/<int:session_id>/export")
-def export_session(session_id: int):
-    session = own_session(session_id, "view")
-    return export_plan([session], exchange.session_document(session), url_for("planner.session", session_id=session.id))
-
-
-@blueprint.route("/sessions/<int:session_id>/save-template", methods=["GET", "POST"])
-def save_session_template(session_id: int):
-    session = own_session(session_id, "view")
-    back = url_for("planner.session", session_id=session.id)
-    return save_template_page(session, [session], exchange.session_document(session), back)
