@@ -83,7 +83,8 @@ def fill_text_fields(client, page: str, action_part: str, value: str, skip: tupl
     those named in `skip`, and those given in `fixed`, which get that value), and send it."""
     reader = FormReader()
     reader.feed(client.get(page).text)
-    action = next(a for a in reader.forms if action_part in (a or page) and a != "/logout")
+    candidates = [a for a in reader.forms if action_part in (a or page) and a != "/logout"]
+    action = action_part if action_part in candidates else candidates[0]  # the exact form when several match
     fields = reader.forms[action]
     for name in reader.text_fields[action]:
         if not any(part in name for part in skip):
