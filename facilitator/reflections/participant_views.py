@@ -93,7 +93,12 @@ def join():
         return render_template("reflections/public/join.html", typed="", problem="")
     code = codes.normalise_code(typed)
     if not codes.looks_like_code(code):
-        problem = "A code has 6 letters and numbers, like KM4 7RX. Please check it on the poster."
+        # Six characters with a letter no code uses (O, S, B...) read as a typo, not as
+        # the wrong length: "A code has 6 letters" would puzzle someone who typed six.
+        if len(code) == codes.CODE_LENGTH:
+            problem = "No form has this code. Please check the letters on the poster, or ask your facilitator."
+        else:
+            problem = "A code has 6 letters and numbers, like KM4 7RX. Please check it on the poster."
         return render_template("reflections/public/join.html", typed=typed, problem=problem), 422
     found = form_cache.published_form(code)
     if found is None or found.status(utcnow()) == "draft":
