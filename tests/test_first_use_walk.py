@@ -4,6 +4,7 @@ boxes that sit wrong. Each test repeats the step where it showed."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from flask import render_template
@@ -118,3 +119,16 @@ def test_boxes_sit_where_a_reader_expects(app, live_server, page, synced, user):
     question = page.locator(".question-item").first.bounding_box()
     heading = page.get_by_role("heading", name="Questions", exact=True).bounding_box()
     assert abs(question["x"] - heading["x"]) < 2
+
+
+@pytest.mark.pdf
+def test_the_pack_cover_names_its_page_column_on_one_line(signed_in, tmp_path):
+    made = signed_in.post("/programmes/new", data={"source": "blank", "title": "Tuesday men", "weeks": "1"})
+    assert made.status_code == 302
+    pdf = signed_in.get(made.location.replace("/programmes/", "/print/programmes/") + "/pack.pdf")
+    assert pdf.status_code == 200
+    (tmp_path / "pack.pdf").write_bytes(pdf.data)
+    cover = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(tmp_path / "pack.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    head = next(line for line in cover.splitlines() if "Session" in line and "When" in line)
+    assert head.rstrip().endswith("PDF page")
