@@ -57,7 +57,11 @@ def test_a_mens_group_starts_from_an_intake_conversation(library):
     assert "perpetrator" in guide and "co-facilitator is **required**" in guide
     first = library.templates["six-week-mens-group"].sessions[0].items[0]
     assert first.kind == "block" and first.minutes == 0
-    assert "intake-interview-guide" in first.note and "about-the-mens-group" in first.note
+    # The note names the sheets as a therapist sees them printed, and where to print them; never a file name.
+    note = " ".join(first.note.split())
+    for slug in ("intake-interview-guide", "about-the-mens-group"):
+        assert library.handouts[slug].title in note and slug not in note
+    assert "Sheets to print" in note
 
 
 def test_the_six_weeks_keep_the_deep_work_late_and_end_well(library):

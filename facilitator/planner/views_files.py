@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..library import shipped
 from ..access import owned_or_404
+from ..printing.data import sheet_groups
 from ..extensions import db
 from . import exchange, plans
 from .blueprint import blueprint
@@ -76,8 +77,10 @@ def import_plan():
 
 @blueprint.get("/templates/")
 def templates():
+    library = shipped.library()
     return render_template("planner/templates.html", saved=plans.saved_templates(current_user.id),
-                           shipped=sorted(shipped.library().templates.values(), key=lambda t: (t.kind, t.title)))  # fmt: skip
+                           shipped=sorted(library.templates.values(), key=lambda t: (t.kind, t.title)),
+                           sheet_groups=sheet_groups(library))  # fmt: skip
 
 
 @blueprint.post("/templates/<int:template_id>/delete")

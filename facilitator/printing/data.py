@@ -32,6 +32,7 @@ GROUP_AGREEMENTS = (
     "Look after yourself: step out when you need to, and tell the facilitator if something has stirred you up.",
 )
 SECTION_HEADING = re.compile(r"^## +(.+)$", re.MULTILINE)
+LEADING_TITLE = re.compile(r"\A\s*# +[^\n]*\n")
 AUDIENCE_LABELS = {"men": "Men's group", "couples": "Couples", "mixed": "Mixed group"}
 
 
@@ -65,6 +66,21 @@ class PrintHandout:
     kind: str
     summary: str
     body: str
+
+    @property
+    def for_facilitator(self) -> bool:
+        """A sheet the facilitator reads rather than gives out (its summary says so first)."""
+        return self.summary.startswith("For the facilitator")
+
+    @property
+    def kind_label(self) -> str:
+        """The line above a printed sheet's title."""
+        return "For the facilitator" if self.for_facilitator else SHEET_KIND_LABELS.get(self.kind, "Handout")
+
+    @property
+    def sheet_body(self) -> str:
+        """The body without its own leading `# ` heading: a printed sheet shows the title above it."""
+        return LEADING_TITLE.sub("", self.body, count=1)
 
     @property
     def parts(self) -> tuple[str, list[tuple[str, str]]]:
@@ -171,6 +187,32 @@ def handout_data(library: Library, slug: str) -> PrintHandout | None:
     if handout is None:
         return None
     return PrintHandout(handout.slug, handout.title, handout.kind, handout.summary, handout.body)
+
+
+# The shipped sheets a facilitator prints on their own, in the order a group needs them: what comes
+# before the group (the intake guide, the information sheet for a man thinking of joining), then
+# the vocabulary sheet, the partner sheets and the weekly practice.
+SHEET_GROUPS = (
+    ("info", "Before the group"),
+    ("vocabulary", "Feelings vocabulary"),
+    ("partners", "For partners"),
+    ("practice", "Take-home practice"),
+)
+SHEET_KIND_LABELS = {"info": "Information sheet", "vocabulary": "Feelings vocabulary",
+                     "partners": "For partners", "practice": "Take-home practice"}  # fmt: skip
+
+
+def sheet_groups(library: Library) -> list[tuple[str, list[PrintHandout]]]:
+    """Every shipped handout as (group heading, sheets), groups in SHEET_GROUPS order. Information
+    sheets for the facilitator ("For the facilitator." in their summary) come before the ones given
+    to a man, so the intake guide leads; the practice sheets follow their weeks."""
+    groups = []
+    for kind, heading in SHEET_GROUPS:
+        sheets = [handout_data(library, h.slug) for h in library.handouts.values() if h.kind == kind]
+        sheets.sort(key=lambda h: (not h.for_facilitator, library.handouts[h.slug].week or 0, h.title))
+        if sheets:
+            groups.append((heading, sheets))
+    return groups
 
 
 def vocabulary_handout(library: Library) -> PrintHandout | None:

@@ -154,6 +154,15 @@ def vocabulary_pdf(handout: PrintHandout, options: PrintOptions) -> bytes:
     return engine.render_pdf("vocabulary.html", context, replace(options, title=handout.title))
 
 
+def sheet_pdf(handout: PrintHandout, options: PrintOptions) -> bytes:
+    """One shipped handout on its own (an information sheet, a partner or practice sheet); the
+    vocabulary sheet keeps its own layout of feeling families."""
+    if handout.kind == "vocabulary":
+        return vocabulary_pdf(handout, options)
+    context = {**base_context(), "handout": handout}
+    return engine.render_pdf("sheet.html", context, replace(options, title=handout.title))
+
+
 def poster_data(url: str, code: str, session_title: str) -> dict:
     """What a poster or card shows; packs reuse it to add the poster as a page."""
     return {"url": url, "code": code, "session_title": session_title, "qr": qr.qr_svg(url)}

@@ -23,7 +23,7 @@ from ..planner.models import AgendaItem, GroupSession, Programme
 from ..reflections.session_links import session_poster
 from . import documents, engine, jobs
 from .markup import print_markdown
-from .data import exercise_data, programme_data, session_data, vocabulary_handout
+from .data import exercise_data, handout_data, programme_data, session_data, vocabulary_handout
 
 blueprint = Blueprint("printing", __name__, url_prefix="/print")
 blueprint.add_app_template_filter(print_markdown, "print_markdown")
@@ -212,3 +212,12 @@ def vocabulary():
     handout = vocabulary_handout(shipped.library()) or abort(404)
     options = _options()
     return _pdf(documents.vocabulary_pdf(handout, options), documents.download_name(_suffix(options, "feelings-vocabulary")))
+
+
+@blueprint.get("/handouts/<slug>.pdf")
+def handout_sheet(slug: str):
+    """Any shipped handout sheet on its own: the intake guide, the information sheet for a man
+    thinking of joining, a partner or practice sheet (listed on the templates page)."""
+    handout = handout_data(shipped.library(), slug) or abort(404)
+    options = _options()
+    return _pdf(documents.sheet_pdf(handout, options), documents.download_name(_suffix(options, handout.slug)))
