@@ -9,11 +9,14 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from facilitator.extensions import db
 from facilitator.library import shipped
+from facilitator.planner.models import AgendaItem, GroupSession
 from tests.conftest import sign_in
 from tests.test_printing_engine import PAPER_POINTS, page_size, page_texts
 
 INTAKE_SHEETS = ("intake-interview-guide", "about-the-mens-group")
+INTAKE_NOTE = "Before this week: an intake conversation with each man"
 
 
 def flat(text: str) -> str:
@@ -76,3 +79,25 @@ def test_the_templates_page_lists_the_sheets_to_print_intake_first(app, client, 
         assert f'formaction="/print/handouts/{slug}.pdf"' in section, slug
         assert section.index(handout.title) >= positions[-1] or slug in INTAKE_SHEETS, slug
     assert 'name="paper"' in section and 'name="large"' in section
+
+
+@pytest.mark.pdf
+def test_the_participant_plan_leaves_out_the_facilitators_zero_minute_notes(app, client, user):
+    """Week 1 of the six-week group opens with 'Before this week: an intake conversation with each
+    man' at 0 minutes: the men's plan never shows it, the run sheet still does."""
+    with app.app_context():
+        session = GroupSession(owner_id=user.id, title="Arriving", start_time="19:00", target_minutes=90)
+        for position, (title, minutes) in enumerate([(INTAKE_NOTE, 0), ("Welcome and housekeeping", 10),
+                                                     ("Tea", 10), ("Closing round", 15)]):  # fmt: skip
+            session.items.append(AgendaItem(kind="block", title=title, minutes=minutes, position=position,
+                                            note="Use the intake guide." if not minutes else ""))  # fmt: skip
+        db.session.add(session)
+        db.session.commit()
+        session_id = session.id
+    signed = sign_in(client, user)
+    handout = flat(" ".join(page_texts(signed.get(f"/print/sessions/{session_id}/handout.pdf").data)))
+    assert "Welcome and housekeeping" in handout and "Closing round" in handout
+    assert "intake conversation" not in handout
+    run_sheet = flat(" ".join(page_texts(signed.get(f"/print/sessions/{session_id}/run-sheet.pdf").data)))
+    assert INTAKE_NOTE in run_sheet and "Welcome and housekeeping" in run_sheet
+

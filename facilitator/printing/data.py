@@ -123,6 +123,12 @@ class PrintSession:
     poster: Mapping[str, Any] | None = None  # a reflection form's poster data, when one exists
 
     @property
+    def participant_agenda(self) -> tuple[AgendaLine, ...]:
+        """The plan as the group sees it: an item of 0 minutes is a note for the facilitator (such as
+        the intake conversations before week 1), so it stays on the run sheet only."""
+        return tuple(line for line in self.agenda if line.minutes > 0)
+
+    @property
     def exercises(self) -> list[PrintExercise]:
         return [line.exercise for line in self.agenda if line.exercise is not None]
 
