@@ -136,3 +136,40 @@ def test_question_sets_never_ask_for_identifying_details(library):
     for question_set in library.question_sets.values():
         for question in question_set.questions:
             assert not identifying.search(question.prompt), f"{question_set.slug}: {question.prompt}"
+
+
+# The run sheet lists every exercise's materials once, so the same thing must be named the same
+# way everywhere: "Tape or blu-tack" next to "Tape" reads as two things to pack.
+MATERIALS_VOCABULARY = {
+    r"\bpens?\b": {"Pens", "Coloured pens or pencils"},
+    r"\bpaper\b": {"Paper"},
+    r"marker|flipchart": {"Flipchart and markers"},
+    r"\btape\b|blu-?tack": {"Tape or Blu-tack"},
+    r"index card|slips? of paper": {"Index cards"},
+    r"sticky": {"Sticky notes"},
+    r"envelope": {"Envelopes"},
+    r"worksheet": {"Printed worksheets, one each"},
+    r"\btimer\b|\bbell\b": {"A timer or bell", "A phone timer per couple", "A soft bell or chime"},
+    r"\b(bag|box|hat)\b to collect": {"A bag or box to collect the cards"},
+}
+
+
+def test_materials_are_named_one_way_so_the_run_sheet_lists_each_once(library):
+    for exercise in library.exercises.values():
+        for item in exercise.materials:
+            assert item[:1].isupper() or item[:1] == '"', f"{exercise.slug}: {item!r} starts lower-case"
+            if item.startswith("Prepared flipchart sheet"):
+                continue
+            for pattern, names in MATERIALS_VOCABULARY.items():
+                if re.search(pattern, item, re.I):
+                    assert item in names, f"{exercise.slug}: {item!r} should be one of {sorted(names)}"
+        if exercise.worksheet:
+            assert "Printed worksheets, one each" in exercise.materials, exercise.slug
+
+
+def test_couples_exercises_speak_to_both_partners(library):
+    for exercise in library.exercises.values():
+        if "couples" in exercise.audience and "men" not in exercise.audience:
+            for name in ("Purpose", "Steps"):
+                text = exercise.sections[name]
+                assert not re.search(r"\b(a lot of|many|most|some) men\b", text, re.I), f"{exercise.slug}: {name}"
