@@ -112,7 +112,7 @@ PLAN_ROUTE_NEEDS = {
     "planner.dismiss_warning": EDIT, "planner.edit_programme": EDIT, "planner.edit_session": EDIT,
     "planner.move_item": EDIT, "planner.move_week": EDIT, "planner.put_back_item": EDIT, "planner.remove_item": EDIT,
     "planner.remove_week": EDIT, "planner.reorder_items": EDIT, "planner.update_item": EDIT,
-    "planner.renumber_titles": EDIT,
+    "planner.renumber_titles": EDIT, "planner.exercise_choices": EDIT,
     "planner.archive_programme": OWN, "planner.archive_session": OWN, "planner.delete_programme": OWN,
     "planner.delete_session": OWN, "planner.duplicate_programme": OWN, "planner.duplicate_session": OWN,
     "planner.share_programme": OWN, "planner.share_session": OWN,

@@ -96,6 +96,17 @@ def session(session_id: int):
     return render_session_page(own_session(session_id, "view"))
 
 
+@blueprint.get("/sessions/<int:session_id>/exercise-choices")
+def exercise_choices(session_id: int):
+    """The add panel's list alone, for its live search: the same ranked search as the library page
+    and as the panel without JavaScript, so typing never shows another order than pressing Search."""
+    session = own_session(session_id, "edit")
+    html = render_template("planner/_exercise_choices.html", session=session, filters=search_filters(),
+                           exercises=browse_exercises(current_user.id, search_filters()),
+                           insert_after=insert_point(session, request.args.get("after")))  # fmt: skip
+    return html, 200, {"Cache-Control": "no-store"}
+
+
 @blueprint.post("/sessions/<int:session_id>/items/exercise")
 def add_exercise(session_id: int):
     session = own_session(session_id, "edit")

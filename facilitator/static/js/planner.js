@@ -176,27 +176,36 @@
   }
 
   // --- live exercise search ----------------------------------------------------------------
+  // The server ranks (the library's full-text search, title over summary over text), so each
+  // change asks it for the list in its order; a slower answer to older words is dropped.
   var search = document.querySelector(".add-search");
-  var choices = document.getElementById("exercise-choices");
-  if (search && choices) {
+  var results = document.getElementById("exercise-results");
+  if (search && results) {
     var count = document.getElementById("exercise-count");
+    var asked = 0;
+    var timer = null;
     var filter = function () {
-      var words = (search.querySelector("[name=q]").value || "").toLowerCase().split(/\s+/).filter(Boolean);
-      var wanted = {};
-      ["stage", "intensity", "theme"].forEach(function (name) { wanted[name] = search.querySelector("[name=" + name + "]").value; });
-      var shown = 0;
-      choices.querySelectorAll("li").forEach(function (li) {
-        var text = li.dataset.search || "";
-        var match = words.every(function (w) { return text.indexOf(w) !== -1; }) &&
-          Object.keys(wanted).every(function (name) { return !wanted[name] || li.dataset[name] === wanted[name]; });
-        li.hidden = !match;
-        if (match) shown += 1;
+      var params = new URLSearchParams(new FormData(search));
+      params.set("after", currentInsertPoint());
+      var mine = ++asked;
+      fetch(results.dataset.url + "?" + params.toString(), {
+        credentials: "same-origin", headers: { "X-Requested-With": "planner" }
+      }).then(function (response) {
+        if (!response.ok) throw new Error("server");
+        return response.text();
+      }).then(function (html) {
+        if (mine !== asked) return;
+        results.innerHTML = html;
+        var shown = Number(results.querySelector("#exercise-choices").dataset.count || 0);
+        count.textContent = shown + (shown === 1 ? " exercise" : " exercises");
+      }).catch(function () {
+        if (mine === asked) search.submit();  // the plain search still works
       });
-      count.textContent = shown + (shown === 1 ? " exercise" : " exercises");
     };
-    search.addEventListener("input", filter);
-    search.addEventListener("change", filter);
-    search.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
+    var soon = function () { clearTimeout(timer); timer = setTimeout(filter, 150); };
+    search.addEventListener("input", soon);
+    search.addEventListener("change", soon);
+    search.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); filter(); });
     var submit = search.querySelector(".search-submit");
     if (submit) submit.hidden = true;
   }
