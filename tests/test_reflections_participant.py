@@ -176,14 +176,18 @@ def test_form_page_weighs_under_50_kb_with_its_stylesheet(app, client, user, syn
     assert "Sad" in page.text and "disappointed" in page.text  # the feelings picker is all there
 
 
-def test_thank_you_page_shows_support_to_everyone_with_checked_dates(app, client, user):
+def test_thank_you_page_shows_support_to_everyone_without_the_practices_checked_dates(app, client, user):
+    """When a line was last checked is the practice's bookkeeping (the admin's support lines page
+    shows it); a participant sees who to call."""
     app.config["SUPPORT_RESOURCES"] = [
         {"name": "Local mens line", "contact": "Call 0100 200 300", "purpose": "Talk it through", "checked": "2026-10-01"}
     ]
     code = form_code(app, make_form(app, user.id))
-    page = client.get(f"/r/{code}/thanks")
-    assert page.status_code == 200
-    assert "Local mens line" in page.text and "Checked 2026-10-01" in page.text
+    for path in (f"/r/{code}/thanks", f"/r/{code}"):
+        page = client.get(path, follow_redirects=True)
+        assert page.status_code == 200, path
+        assert "Local mens line" in page.text and "Call 0100 200 300" in page.text, path
+        assert "2026-10-01" not in page.text and "Checked" not in page.text, path
     assert "nobody can contact you because of them" in page.text
 
 
