@@ -31,9 +31,12 @@ def sessions():
     # Plans colleagues shared are listed apart from the facilitator's own, and only on the current list.
     shared = sharing.shared_with(current_user.id) if not archived else sharing.SharedWithMe([], [])
     reviews = {s.id: review(s) for s in [*rows, *(s for s, _ in shared.sessions)]}
+    # An empty list offers every shipped template by name, each link opening with it chosen.
+    shipped_templates = sorted(shipped.library().templates.values(), key=lambda t: (t.kind != "session", t.title))
     return render_template(
-        "planner/sessions.html", groups=groups, reviews=reviews, archived=archived, count=len(rows), shared=shared
-    )
+        "planner/sessions.html", groups=groups, reviews=reviews, archived=archived, count=len(rows), shared=shared,
+        shipped_templates=shipped_templates,
+    )  # fmt: skip
 
 
 def new_plan_form(form_class: type[NewPlanForm], kind: str, blank_label: str) -> NewPlanForm:
