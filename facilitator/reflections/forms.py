@@ -82,8 +82,8 @@ class QuestionForm(FlaskForm):
         description=f"For one or several choices: one per line, {MAX_CHOICES} at most.",
     )  # fmt: skip
     key = StringField(
-        "Key", validators=[Optional(), Length(max=60)],
-        description="Give the same key to the same question in several sessions to see it as a trend.",
+        "Name for comparing across weeks", validators=[Optional(), Length(max=60)],
+        description="Give the same question the same name in each week's form to see its answers week by week.",
     )  # fmt: skip
     linking = SelectField(
         "Linking",
