@@ -114,6 +114,7 @@ def test_feelings_as_weakness_going_down_is_towards_the_hoped_for_end(app, signe
     part = question_part(page, "feel like weakness to you?")
     assert "The group’s average moved from 4.0 to 2.5 of 5, towards ‘Not at all’, the hoped-for end." in part
     assert "hoped for: towards ‘Not at all’" in part
+    assert "feelings-as-weakness" not in page and "key " not in part  # the therapist's words, not the file's
 
 
 def test_fewer_than_k_at_the_end_shows_nothing_of_either_end(app, signed_in, client, user, synced):
