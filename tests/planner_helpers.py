@@ -135,3 +135,10 @@ def programme_plan(programme: Programme) -> dict:
         weeks.append({**plan, "week_number": week.week_number})
     return {"title": programme.title, "audience": programme.audience, "summary": programme.summary,
             "group_size": programme.group_size, "weeks": weeks}  # fmt: skip
+
+
+def start_test_evening(client) -> int:  # noqa: ANN001
+    """The id of a session made from the tests' evening template through the new-session form."""
+    response = client.post("/sessions/new", data={"source": "shipped:test-evening", "title": "", "date": "2031-05-06"})
+    assert response.status_code == 302
+    return int(response.location.rsplit("/", 1)[1])

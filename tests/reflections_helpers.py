@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from facilitator.library import shipped
 from facilitator.clock import utcnow
 from facilitator.extensions import db
+from facilitator.planner.models import GroupSession
 from facilitator.reflections import service
 from facilitator.reflections.models import ReflectionForm
 from facilitator.reflections.service import QuestionFields
@@ -74,3 +76,13 @@ def answer(client, code: str, answers: dict[int, object], token: str | None = No
     for question_id, value in answers.items():
         data[f"q{question_id}"] = value
     return client.post(f"/r/{code}", data=data, **kwargs)
+
+
+def make_week(app, owner_id: int, programme_id: int, week: int) -> int:
+    """A programme's week with the weekly closing set, dated in January 2026."""
+    with app.app_context():
+        session = GroupSession(owner_id=owner_id, programme_id=programme_id, week_number=week, title=f"Week {week}",
+                               date=date(2026, 1, week), reflection_closing="closing-weekly")  # fmt: skip
+        db.session.add(session)
+        db.session.commit()
+        return session.id

@@ -12,7 +12,7 @@ from facilitator.extensions import db
 from facilitator.models import Exercise
 from facilitator.planner.models import AgendaItem, GroupSession
 from tests.factories import make_custom_exercise
-from tests.planner_helpers import EVENING_STARTS, clock_starts, make_library, shipped_exercise
+from tests.planner_helpers import EVENING_STARTS, clock_starts, make_library, shipped_exercise, start_test_evening
 
 
 @pytest.fixture
@@ -22,10 +22,7 @@ def app_config(app_config, tmp_path_factory):
 
 @pytest.fixture
 def evening(app, synced, signed_in) -> int:
-    """The id of a session made from the tests' evening template through the new-session form."""
-    response = signed_in.post("/sessions/new", data={"source": "shipped:test-evening", "title": "", "date": "2031-05-06"})
-    assert response.status_code == 302
-    return int(response.location.rsplit("/", 1)[1])
+    return start_test_evening(signed_in)
 
 
 def items_of(app, session_id: int) -> list[AgendaItem]:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from facilitator.extensions import db
 from facilitator.models import Exercise
-from tests.planner_helpers import make_library
+from tests.planner_helpers import make_library, start_test_evening
 
 JARGON = re.compile(
     r"\bslugs?\b|minutes\.(default|min|max)|group_size|PUBLIC_BASE_URL|SUPPORT_RESOURCES|config\.toml|trend name"
@@ -71,8 +71,7 @@ def app_config(app_config, tmp_path_factory):
 
 @pytest.fixture
 def evening(app, synced, signed_in) -> int:
-    response = signed_in.post("/sessions/new", data={"source": "shipped:test-evening", "title": "", "date": "2031-05-06"})
-    return int(response.location.rsplit("/", 1)[1])
+    return start_test_evening(signed_in)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from facilitator.reflections import charts
 from facilitator.reflections.models import ReflectionForm
 from facilitator.reflections.service import QuestionFields
 from tests.conftest import sign_in
-from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, make_set_form, question_ids
+from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, make_set_form, make_week, question_ids
 from tests.test_reflections_browser import sign_in_with_the_browser
 
 SHOTS = Path(os.environ.get("FACILITATOR_SHOTS", "/work/notes/shots"))
@@ -116,15 +115,6 @@ def test_trend_chart_labels_stay_inside_the_drawing():
             assert float(x) - half >= 0 and float(x) + half <= width, (text, x)
         values = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*font-size="15" font-weight="bold"', svg)]
         assert min(values) >= 15  # the top value's number is not cut off above
-
-
-def make_week(app, owner_id: int, programme_id: int, week: int) -> int:
-    with app.app_context():
-        session = GroupSession(owner_id=owner_id, programme_id=programme_id, week_number=week, title=f"Week {week}",
-                               date=date(2026, 1, week), reflection_closing="closing-weekly")  # fmt: skip
-        db.session.add(session)
-        db.session.commit()
-        return session.id
 
 
 @pytest.mark.browser

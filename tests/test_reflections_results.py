@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from facilitator.extensions import db
-from facilitator.planner.models import GroupSession, Programme
+from facilitator.planner.models import Programme
 from facilitator.reflections.models import ReflectionAnswer
-from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, make_set_form, question_ids
+from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, make_set_form, make_week, question_ids
 
 SHORT = ALL_KINDS[6:7]  # one short-text question
 
@@ -164,15 +163,6 @@ def test_reading_all_answers_of_a_busy_question_page_by_page(app, signed_in, cli
     first = signed_in.get(f"/reflections/{form_id}/results/{question}").text
     second = signed_in.get(f"/reflections/{form_id}/results/{question}?page=2").text
     assert first.count("<li>item ") == 100 and second.count("<li>item ") == 5 and "Page 2 of 2" in second
-
-
-def make_week(app, owner_id: int, programme_id: int, week: int) -> int:
-    with app.app_context():
-        session = GroupSession(owner_id=owner_id, programme_id=programme_id, week_number=week, title=f"Week {week}",
-                               date=date(2026, 1, week), reflection_closing="closing-weekly")  # fmt: skip
-        db.session.add(session)
-        db.session.commit()
-        return session.id
 
 
 def test_programme_trend_shows_the_closing_scale_and_feeling_words_week_by_week(app, signed_in, client, user, synced):
