@@ -25,6 +25,14 @@ def default_workers(cores: int | None = None) -> int:
     return min(2 * cores + 1, 9)
 
 
+def without_query(request_line: str) -> str:
+    """'GET /r/CODE?t=... HTTP/1.1' -> 'GET /r/CODE HTTP/1.1'."""
+    parts = request_line.split(" ")
+    if len(parts) == 3:
+        parts[1] = parts[1].split("?", 1)[0]
+    return " ".join(parts)
+
+
 class AnonymousAccessLogger(Logger):
     """Logs the client address, referrer and browser only for facilitator pages.
 
@@ -37,6 +45,9 @@ class AnonymousAccessLogger(Logger):
         if not environ.get(LOG_CLIENT_ADDRESS):
             # The day stays (for reading a log), the time of day goes: it would say who answered when.
             atoms.update({"h": "-", "f": "-", "a": "-", "t": atoms["t"].split(":", 1)[0] + "]"})
+            # The query goes too: after Back a participant's address carries the form token,
+            # whose signed payload holds the moment it was issued.
+            atoms.update({"r": without_query(atoms["r"]), "U": atoms["U"], "q": "-"})
             atoms.update({key: "-" for key in atoms if key.endswith("}i") or key.endswith("}e")})
         return atoms
 

@@ -18,14 +18,21 @@ import re
 ADDRESS_PREFIX = re.compile(r"^\S+(?= - - \[)")
 # "[24/Nov/2026 09:27:23]" -> "[24/Nov/2026]"
 TIME_OF_DAY = re.compile(r"^(\S+ - - \[[^\]\s]+) [^\]]*\]")
+# "GET /r/CODE?t=... HTTP/1.1" -> "GET /r/CODE HTTP/1.1": after Back a participant's address
+# carries the form token, whose signed payload holds the moment it was issued.
+QUERY = re.compile(r'^("?[A-Z]+ [^ ?"]*)\?[^ "]*')
 
 
 class BlankClientAddress(logging.Filter):
-    """Replace the client address at the start of a werkzeug log line with "-", and its time with the day."""
+    """Replace the client address at the start of a werkzeug log line with "-", its time with the
+    day, and drop the query of its request line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = TIME_OF_DAY.sub(r"\1]", ADDRESS_PREFIX.sub("-", record.msg, count=1), count=1)
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            # werkzeug passes the request line as the first argument of its format string
+            record.args = (QUERY.sub(r"\1", record.args[0], count=1), *record.args[1:])
         return True
 
 
