@@ -32,6 +32,14 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 POSTGRES_URL = os.environ.get("FACILITATOR_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 PASSWORD = "correct horse battery staple"
+# Where browser tests keep screenshots to look at after a run (gitignored; FACILITATOR_SHOTS overrides).
+SCREENSHOTS = Path(os.environ.get("FACILITATOR_SHOTS") or Path(__file__).resolve().parent / "screenshots")
+
+
+def screenshot_path(name: str) -> str:
+    """A file name for a screenshot in SCREENSHOTS, the folder made if needed."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return str(SCREENSHOTS / name)
 
 
 @pytest.fixture(scope="session")

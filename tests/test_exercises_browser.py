@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from facilitator.planner import service as planner
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, screenshot_path
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/work/notes/shots")
 
 
 def sign_in(page, live_server: str, user) -> None:  # noqa: ANN001
@@ -33,7 +31,7 @@ def test_searching_couple_shows_title_and_summary_matches_first(live_server, pag
         assert "couple" in title.lower()
     more = page.get_by_role("heading", name="Mentioned in the text")
     assert more.bounding_box()["y"] > strong.last.bounding_box()["y"]
-    page.screenshot(path=str(SHOTS / "issue17-library-search-couple.png"))
+    page.screenshot(path=screenshot_path("issue17-library-search-couple.png"))
 
 
 def test_an_exercise_page_offers_add_to_a_session_and_print_worksheet_above_the_fold(app, live_server, page, synced, user):
@@ -45,7 +43,7 @@ def test_an_exercise_page_offers_add_to_a_session_and_print_worksheet_above_the_
     expect(page.get_by_role("link", name="Print worksheet")).to_be_in_viewport()
     page.get_by_role("link", name="Add to a session").click()
     expect(page.get_by_label("One of your sessions")).to_be_in_viewport()
-    page.screenshot(path=str(SHOTS / "issue17-exercise-add-to-session.png"))
+    page.screenshot(path=screenshot_path("issue17-exercise-add-to-session.png"))
     page.get_by_role("button", name="at the end").click()
     expect(page.locator(".agenda-item").first).to_have_attribute("data-title", "One word to leave with")
 
@@ -59,7 +57,7 @@ def test_an_exercise_page_offers_add_to_a_session_and_print_worksheet_above_the_
     expect(advice).to_contain_text("The steps add up to 5 minutes, but the exercise lasts 3: take 2 minutes off the steps")
     advice.scroll_into_view_if_needed()
     expect(page.get_by_label("Scale the step minutes to fit")).to_be_in_viewport()
-    page.screenshot(path=str(SHOTS / "issue17-fork-steps-advice.png"))
+    page.screenshot(path=screenshot_path("issue17-fork-steps-advice.png"))
     page.get_by_role("link", name="Cancel").click()
     page.goto(f"{live_server}/exercises/?mine=1")
     expect(page.get_by_text("No exercise matches these filters.")).to_be_visible()

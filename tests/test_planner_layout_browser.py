@@ -3,7 +3,6 @@ the contents bar, the Print section's own heading, and the bar that counts conte
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,12 +11,11 @@ from facilitator.extensions import db
 from facilitator.planner import service
 from facilitator.planner.models import GroupSession
 from facilitator.planner.service import SessionDetails
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, screenshot_path
 from tests.planner_helpers import make_library, shipped_exercise
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/work/notes/shots")
 
 
 @pytest.fixture
@@ -73,7 +71,7 @@ def test_facilitator_inserts_after_the_check_in_by_keyboard_and_the_run_stays_in
     page.get_by_role("button", name="Add break").click()
     expect(page.locator("#agenda-list > .agenda-item").nth(2)).to_have_attribute("data-title", "Stretch")
     assert agenda_titles(page)[-1] == "A round"  # nothing landed after the end
-    page.screenshot(path=str(SHOTS / "issue17-insert-after.png"))
+    page.screenshot(path=screenshot_path("issue17-insert-after.png"))
 
     page.locator("#insert-point .insert-at-end").click()
     expect(page.locator("#insert-point")).to_have_text("New items go at the end.")
@@ -97,7 +95,7 @@ def test_the_bar_counts_content_after_an_exercise_before_a_pinned_break_is_remov
     expect(status).to_contain_text("and 50 min of slack waiting for pinned times (not counted above)")
     expect(status).to_contain_text("10 min over the target (ends 21:30, planned 20:30)")
     expect(status).not_to_contain_text("150 of 90")
-    status.screenshot(path=str(SHOTS / "issue17-slack-bar.png"))
+    status.screenshot(path=screenshot_path("issue17-slack-bar.png"))
 
 
 def test_the_session_page_has_a_contents_bar_and_print_stands_apart_from_the_reflection_buttons(live_server, page, evening, user):
@@ -116,7 +114,7 @@ def test_the_session_page_has_a_contents_bar_and_print_stands_apart_from_the_ref
     reflection_buttons = page.locator("#reflections .actions").last.bounding_box()
     gap = heading_box["y"] - (reflection_buttons["y"] + reflection_buttons["height"])
     assert gap >= 32, f"the Print heading sits {gap:.0f}px under the reflection buttons"
-    page.screenshot(path=str(SHOTS / "issue17-session-print-section.png"))
+    page.screenshot(path=screenshot_path("issue17-session-print-section.png"))
 
     bar.get_by_role("link", name="Share and keep").click()
     expect(page.get_by_role("heading", name="Share and keep", level=2)).to_be_in_viewport()

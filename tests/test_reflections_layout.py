@@ -1,11 +1,9 @@
 """Reflections as people see them: the session page's form buttons, the phone's first screen, the
-trends chart and the moderation boxes, in a real browser with screenshots under /work/notes/shots/."""
+trends chart and the moderation boxes, in a real browser with screenshots kept (tests/conftest.py, SCREENSHOTS)."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,18 +13,13 @@ from facilitator.planner.models import GroupSession, Programme
 from facilitator.reflections import charts
 from facilitator.reflections.models import ReflectionForm
 from facilitator.reflections.service import QuestionFields
-from tests.conftest import sign_in
-from tests.reflections_helpers import ALL_KINDS, answer, form_code, make_form, make_set_form, make_week, question_ids
+from tests.conftest import sign_in, screenshot_path
+from tests.reflections_helpers import answer, form_code, make_form, make_set_form, make_week, question_ids
 from tests.test_reflections_browser import sign_in_with_the_browser
 
-SHOTS = Path(os.environ.get("FACILITATOR_SHOTS", "/work/notes/shots"))
-
-
 def shot(page, name: str) -> None:
-    """Keep a screenshot to compare by eye, where the notes can point at it."""
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / name), full_page=False)
+    """Keep a screenshot to compare by eye."""
+    page.screenshot(path=screenshot_path(name), full_page=False)
 
 
 def plan_session_with_closing(app, owner_id: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, screenshot_path
 from tests.planner_helpers import make_library
 
 pytestmark = pytest.mark.browser
@@ -46,13 +46,13 @@ def test_two_facilitators_plan_print_and_run_one_programme_each_from_their_own_a
         olive.get_by_label("Co-facilitator: edit, print, run its reflection forms").check()
         olive.get_by_role("button", name="Share").click()
         expect(olive.locator(".share-table")).to_contain_text("Colin")
-        olive.screenshot(path="/work/notes/shots/sharing-owner.png", full_page=True)
+        olive.screenshot(path=screenshot_path("sharing-owner.png"), full_page=True)
 
         # Colin finds it under "Shared with me", plans week 1 and prints its run sheet.
         colin.goto(live_server + "/sessions/")
         shared = colin.locator(".shared-with-me")
         expect(shared).to_contain_text("Olive")
-        colin.screenshot(path="/work/notes/shots/sharing-shared-with-me.png", full_page=True)
+        colin.screenshot(path=screenshot_path("sharing-shared-with-me.png"), full_page=True)
         shared.get_by_role("link", name="Three test weeks").click()
         expect(colin.locator(".shared-notice")).to_contain_text("co-facilitator")
         colin.get_by_role("link", name="Arriving", exact=True).click()
@@ -63,7 +63,7 @@ def test_two_facilitators_plan_print_and_run_one_programme_each_from_their_own_a
         with colin.expect_download() as download:
             colin.get_by_role("button", name="Run sheet").click()
         assert download.value.suggested_filename.endswith("run-sheet.pdf")
-        colin.screenshot(path="/work/notes/shots/sharing-cofacilitator-week.png", full_page=True)
+        colin.screenshot(path=screenshot_path("sharing-cofacilitator-week.png"), full_page=True)
 
         # Olive sees Colin's break in her own plan; then stops sharing, and Colin's next click finds nothing.
         olive.goto(week_url)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,9 +16,9 @@ from facilitator.library.files import LibraryError
 from facilitator.library.parse import parse_question_set
 from facilitator.planner.models import GroupSession, Programme
 from facilitator.reflections.models import ReflectionAnswer, ReflectionResponse
+from tests.conftest import screenshot_path
 from tests.reflections_helpers import answer, form_code, make_set_form, question_ids
 
-SHOTS = Path(os.environ.get("FACILITATOR_SHOTS", "/work/notes/shots"))
 CHECK_IN = "programme-aims-check-in"
 CAPTION = (
     "A check-in written for this programme, not a validated measure: a change here is the group’s answer on two "
@@ -203,7 +201,5 @@ def test_start_and_end_reads_calmly_in_a_browser(app, live_server, page, program
     )
     assert outside == []
     assert axe_violations(page) == []
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / "trends-start-end.png"), full_page=True)
-        page.locator("section.start-end-question").nth(2).screenshot(path=str(SHOTS / "trends-start-end-question.png"))
+    page.screenshot(path=screenshot_path("trends-start-end.png"), full_page=True)
+    page.locator("section.start-end-question").nth(2).screenshot(path=screenshot_path("trends-start-end-question.png"))
