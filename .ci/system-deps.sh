@@ -8,8 +8,9 @@ set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji)
 if [ "${1:-run}" = "test" ]; then
   need+=(chromium poppler-utils zbar-tools)
-  need+=(nginx)  # tests/test_scale_out.py: two app servers behind nginx (docs/deploy.md)
-  need+=(caddy nginx)  # tests/test_deploy_files.py: `caddy validate` and `nginx -t` on deploy/ (docs/deploy.md)
+  # nginx: tests/test_scale_out.py (two app servers behind it) and, with caddy,
+  # tests/test_deploy_files.py (`nginx -t` and `caddy validate` on deploy/; docs/deploy.md)
+  need+=(caddy nginx)
 fi
 missing=()
 for package in "${need[@]}"; do

@@ -238,13 +238,14 @@ def _session_minutes(items: Sequence[ArcItem]) -> int:
 
 
 def high_without_break(items: Sequence[ArcItem], context: ArcContext) -> Iterable[ArcWarning]:
-    if _session_minutes(items) <= LONG_SESSION_MINUTES or any(item.kind == "break" for item in items):
+    minutes = _session_minutes(items)
+    if minutes <= LONG_SESSION_MINUTES or any(item.kind == "break" for item in items):
         return
     for index, item in enumerate(items):
         if item.is_high:
             yield _warn(
                 "high-without-break", item, index,
-                f"“{item.title}” is high intensity in a session of {_session_minutes(items)} minutes with no break.",
+                f"“{item.title}” is high intensity in a session of {minutes} minutes with no break.",
                 "Add a break of 5 to 10 minutes before it (not straight after it), so people can stretch, "
                 "breathe and step out if they need to.",
             )  # fmt: skip
