@@ -68,14 +68,13 @@ def bare_app():  # noqa: ANN201
     from flask import Flask, redirect, request
     from sqlalchemy import create_engine
 
-    from facilitator import _tune_sqlite, config
+    from facilitator import config, tune_engine
     from facilitator.reflections.models import ReflectionAnswer, ReflectionResponse, UsedSubmitToken
 
     settings = config.load_settings(Path(os.environ["FACILITATOR_INSTANCE_PATH"]))
     url = settings["DATABASE_URL"]
     engine = create_engine(url, **config.engine_options(url, settings))
-    if engine.dialect.name == "sqlite":
-        _tune_sqlite(engine, settings["SQLITE_BUSY_TIMEOUT_MS"])
+    tune_engine(engine, settings)
     table = bare_table()
     tokens, responses, answers = UsedSubmitToken.__table__, ReflectionResponse.__table__, ReflectionAnswer.__table__
     app = Flask("bare")
@@ -117,7 +116,7 @@ def bare_table():  # noqa: ANN201
 class Setup:
     """An instance folder, a database with the app's tables, a facilitator and an open form."""
 
-    def __init__(self, kind: str, workdir: Path):
+    def __init__(self, kind: str, workdir: Path, k: int = 0):
         self.kind = kind
         self.instance = workdir / f"instance-{kind}"
         self.instance.mkdir()
@@ -133,6 +132,7 @@ class Setup:
             "FACILITATOR_SECRET_KEY": SECRET, "FACILITATOR_SUBMIT_RATE_LIMIT": "1000000 per minute",
             # Every simulated phone comes from 127.0.0.1: the per-address limits are raised for the run.
             "FACILITATOR_FORM_RATE_LIMIT": "1000000 per minute",
+            **({"FACILITATOR_MIN_RESPONSES": str(k)} if k else {}),
         })  # fmt: skip
         self.app = self._make_app()
 
@@ -409,6 +409,7 @@ GOAL_PHONES = {"sqlite": 30_000, "postgresql": 15_000}  # in 60 s on one 2-core 
 GOAL_SUBMIT_P99_MS = {"sqlite": 1000, "postgresql": 250}
 GOAL_THROUGHPUT = 0.6  # sustained submits against the bare one-row insert, at least
 GOAL_RESULTS = 1.0  # the results page against the bare aggregate query, at most
+DEFAULT_K = 3  # the app's MIN_RESPONSES (facilitator/config.py) unless --k says otherwise
 
 
 def gunicorn_args(args: argparse.Namespace) -> list[str]:
@@ -460,11 +461,11 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
     from facilitator.library import shipped
 
     print(f"\n== {kind} ==", flush=True)
-    setup = Setup(kind, workdir)
+    setup = Setup(kind, workdir, args.k)
     figures: dict = {}
     try:
         workers = args.workers or gunicorn_conf.default_workers()
-        figures["server"] = {"workers": workers, "worker_class": args.worker_class or "sync", "threads": args.worker_threads or 1}
+        figures["server"] = {"workers": workers, "worker_class": args.worker_class or "sync", "threads": args.worker_threads or 1, "k": args.k or DEFAULT_K}
         with setup.app.app_context():
             feelings = [word for words in shipped.library().feelings().values() for word in words]
         extra = gunicorn_args(args)
@@ -524,6 +525,8 @@ def main() -> None:
     parser.add_argument("--worker-threads", type=int, default=0, help="threads per worker, for --worker-class gthread")
     parser.add_argument("--parts", nargs="+", choices=("room", "throughput", "results"), default=["room", "throughput", "results"])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--k", type=int, default=0, help="the servers' MIN_RESPONSES (default: the app's, 3); one out of "
+                        "reach, like 1000000000, measures submits without any release of a group")
     parser.add_argument("--keep-workers", action="store_true",
                         help="no worker recycling (--max-requests 0), to tell its cost apart from the rest")
     args = parser.parse_args()

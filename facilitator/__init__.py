@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, redirect, render_template, request, url_for
-from sqlalchemy import event, select
+from sqlalchemy import event, exc, select
 from sqlalchemy.engine import Engine
 
 from . import config, security
@@ -84,8 +85,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        tune_engine(db.engine, app.config)
 
     from .auth.service import load_user_from_cookie_id
 
@@ -97,6 +97,38 @@ def _import_models() -> None:
     from . import models  # noqa: F401
     from .planner import models as planner_models  # noqa: F401
     from .reflections import models as reflection_models  # noqa: F401
+
+
+def tune_engine(engine: Engine, settings: dict[str, Any]) -> None:
+    """What each database needs per connection (the bench's bare baselines use this too)."""
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine, settings["SQLITE_BUSY_TIMEOUT_MS"])
+    elif engine.dialect.name == "postgresql":
+        _ping_when_idle(engine, float(settings["DATABASE_PING_AFTER_IDLE_SECONDS"]))
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled PostgreSQL connection before use when it has been idle a while, so that a
+    restarted server costs a reconnect, not an error page.
+
+    SQLAlchemy's pool_pre_ping does this on every checkout: a round trip per request, a fifth of a
+    participant's page load in a full room (bench/submissions.py). A connection back in use within
+    the idle time is used as it is; should the server restart mid-burst, the first error marks
+    every pooled connection of that process stale and the next request reconnects.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def note_idle_since(_dbapi_connection, record):  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy):  # noqa: ANN001
+        if time.monotonic() - record.info.get("idle_since", float("-inf")) < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:  # the pool drops it and connects afresh
+            raise exc.DisconnectionError("the database connection was closed while idle") from error
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
     "DATABASE_POOL_SIZE": 2,  # PostgreSQL connections kept per worker (docs/deploy.md has the sum)
     "DATABASE_MAX_OVERFLOW": 1,  # extra connections a worker may open for a moment
+    "DATABASE_PING_AFTER_IDLE_SECONDS": 10,  # a PostgreSQL connection idle this long is checked before use
 }
 INTEGER_SETTINGS = {name for name, value in DEFAULTS.items() if isinstance(value, int)}
 
@@ -91,7 +92,6 @@ def engine_options(database_uri: str, settings: dict[str, Any]) -> dict[str, Any
     return {
         "pool_size": int(settings["DATABASE_POOL_SIZE"]),
         "max_overflow": int(settings["DATABASE_MAX_OVERFLOW"]),
-        "pool_pre_ping": True,  # a restarted PostgreSQL costs one retry, not one error page per worker
         "pool_recycle": 1800,
     }
 
