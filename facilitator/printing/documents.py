@@ -11,7 +11,7 @@ from flask import abort, current_app, request
 from .. import support
 from . import engine, qr
 from .engine import PAPER_SIZES, PrintOptions
-from .parts import Part, join_pdfs, page_count, render_parts
+from .parts import Part, join_pdfs, pdf_reader, render_parts
 from ..library.files import Library, Template
 from .data import (
     GROUP_AGREEMENTS,
@@ -90,18 +90,19 @@ class ProgrammePack:
 
     def render(self) -> bytes:
         """Render the missing parts side by side, then the cover with the page each week starts on, then join."""
-        pdfs = render_parts(self.parts)
-        counts = [page_count(pdf) for pdf in pdfs]
+        readers = [pdf_reader(pdf) for pdf in render_parts(self.parts)]
+        counts = [len(reader.pages) for reader in readers]
         cover_pages = 1
         for _ in range(2):  # a cover that runs to two pages moves every start by one
             starts = [cover_pages + 1 + sum(counts[:index]) for index in range(len(counts))]
             cover = Part(engine.render_html("programme_pack.html", {**self.cover_context, "start_pages": starts}, self.options),
                          self.options, "Contents")  # fmt: skip
             [cover_pdf] = render_parts([cover])
-            if page_count(cover_pdf) == cover_pages:
+            cover_reader = pdf_reader(cover_pdf)
+            if len(cover_reader.pages) == cover_pages:
                 break
-            cover_pages = page_count(cover_pdf)
-        return join_pdfs([cover_pdf, *pdfs], [cover.label, *(part.label for part in self.parts)])
+            cover_pages = len(cover_reader.pages)
+        return join_pdfs([cover_reader, *readers], [cover.label, *(part.label for part in self.parts)])
 
 
 def programme_pack(programme: PrintProgramme, library: Library, options: PrintOptions) -> ProgrammePack:
