@@ -260,10 +260,12 @@ def conference_room(port: int, code: str, questions: dict[str, int], feelings: l
                 phone = next(next_phone, None)
             if phone is None:
                 return
-            time.sleep(max(0.0, start + phone * window / phones - time.monotonic()))
+            due = start + phone * window / phones
+            time.sleep(max(0.0, due - time.monotonic()))
             mine = []
             try:
                 began = time.monotonic()
+                mine.append(("late", began - due, began - start, 0))
                 status, page = load_form(port, code)
                 mine.append(("get", time.monotonic() - began, time.monotonic() - start, status))
                 token = re.search(r'name="token" value="([^"]+)"', page).group(1)
@@ -275,12 +277,15 @@ def conference_room(port: int, code: str, questions: dict[str, int], feelings: l
             with lock:
                 results.extend(mine)
 
+    generator_cpu = time.process_time()
     pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join(timeout=window + 300)
+    generator_cpu = time.process_time() - generator_cpu
     gets = [r for r in results if r[0] == "get"]
+    late = [r[1] for r in results if r[0] == "late"]
     posts = [r for r in results if r[0] == "post"]
     errors = [r for r in results if r[0] == "error" or (r[0] == "get" and r[3] != 200) or (r[0] == "post" and r[3] != 303)]
     return {
@@ -290,6 +295,12 @@ def conference_room(port: int, code: str, questions: dict[str, int], feelings: l
         "submit_p50_ms": round(percentile([r[1] for r in posts], 0.5) * 1000, 1),
         "submit_p99_ms": round(percentile([r[1] for r in posts], 0.99) * 1000, 1),
         "last_finished_s": round(max((r[2] for r in results), default=0), 1),
+        # A phone starts late when every generator thread is still busy with earlier phones: then the
+        # server is serving fewer phones a second than arrive, and the latencies above leave out the queue.
+        "served_phones_per_s": round(len(posts) / max((r[2] for r in results), default=1), 1),
+        "start_late_p50_s": round(percentile(late, 0.5), 2), "start_late_max_s": round(max(late, default=0), 2),
+        # The phones are simulated on the same cores: this is the share of them the simulation took.
+        "generator_cpu_share": round(generator_cpu / (max((r[2] for r in results), default=1) * (os.cpu_count() or 1)), 2),
         "first_errors": [str(r[3]) for r in errors[:3]],
     }  # fmt: skip
 
@@ -483,7 +494,9 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
                 print(f"conference room: {room}", flush=True)
                 print(f"  goal: {GOAL_PHONES[kind]:,} phones in 60 s, 0 errors, 0 lost, submit p99 < "
                       f"{GOAL_SUBMIT_P99_MS[kind]} ms; measured {phones:,} in {args.window:g} s: {room['errors']} errors, "
-                      f"{room['lost']} lost, p99 {room['submit_p99_ms']} ms, last phone done at {room['last_finished_s']} s",
+                      f"{room['lost']} lost, p99 {room['submit_p99_ms']} ms, last phone done at {room['last_finished_s']} s "
+                      f"({room['served_phones_per_s']} phones a second served against {phones / args.window:.0f} arriving; "
+                      f"a phone started up to {room['start_late_max_s']} s after its time)",
                       flush=True)  # fmt: skip
             if "throughput" in args.parts:
                 bare_process, bare_port = start_gunicorn(setup, "bench.submissions:bare_app()",

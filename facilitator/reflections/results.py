@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from datetime import datetime
 
-from sqlalchemy import case, false, func, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from .models import SCALE_TYPES, TEXT_TYPES, ReflectionAnswer, ReflectionForm, ReflectionQuestion
@@ -93,7 +93,7 @@ def form_results(
     With `wall`, word and text answers are only those the facilitator approved for the wall.
     """
     questions = list(form.questions)
-    answered, tallies = _count_answers(form.id, questions, wall)
+    answered, tallies = _count_answers(questions, wall)
     results = []
     for question in questions:
         count = answered.get(question.id, 0)
@@ -112,28 +112,41 @@ def form_results(
     )  # fmt: skip
 
 
-def _count_answers(form_id: int, questions: list[ReflectionQuestion], wall: bool) -> tuple[dict[int, int], dict[int, Counter]]:
-    """How many released answers each question has, and each counted question's answers by value:
-    one grouped pass over the form's released answers for every question type (texts are only
-    counted, so they collapse to one group per question). On the wall, typed words count only once
-    approved; picked answers need no approval, and `answered` (for k) counts every released answer."""
+def _count_answers(questions: list[ReflectionQuestion], wall: bool) -> tuple[dict[int, int], dict[int, Counter]]:
+    """How many released answers each question has, and each counted question's answers by value.
+
+    Two grouped queries through the (question_id, released) index: one over the counted questions'
+    answers by value, one counting the typed texts per question (texts are listed, not tallied, so
+    grouping them by value would only cost). Together they read less than one pass over every
+    answer of the form: at 10,000 responses, 0.6 to 0.9x of the bare aggregate (bench/submissions.py).
+    On the wall, typed words count only once approved; picked answers need no approval, and
+    `answered` (for k) counts every released answer."""
     texts = [q.id for q in questions if q.type in ("short", "long")]
-    collapse = ReflectionAnswer.question_id.in_(texts) if texts else false()
-    number = case((collapse, None), else_=ReflectionAnswer.number)
-    text = case((collapse, ""), else_=ReflectionAnswer.text)
-    needs_approval = [q.id for q in questions if q.type in TEXT_TYPES]
-    on_wall = ReflectionAnswer.approved.is_(True) | ReflectionAnswer.question_id.not_in(needs_approval or [-1])
-    rows = db.session.execute(
-        select(ReflectionAnswer.question_id, number, text, func.count(), func.count().filter(on_wall) if wall else func.count())
-        .where(ReflectionAnswer.form_id == form_id, ReflectionAnswer.released.is_(True))
-        .group_by(ReflectionAnswer.question_id, number, text)
-    )
+    counted = [q.id for q in questions if q.id not in texts]
+    released = ReflectionAnswer.released.is_(True)
     answered: dict[int, int] = Counter()
     tallies: dict[int, Counter] = {q.id: Counter() for q in questions}
-    for question_id, value_number, value_text, count, shown_count in rows:
-        answered[question_id] += count
-        if question_id in tallies and shown_count:
-            tallies[question_id][value_number if value_number is not None else value_text] += shown_count
+    if counted:
+        needs_approval = [q.id for q in questions if q.type in TEXT_TYPES]
+        on_wall = ReflectionAnswer.approved.is_(True) | ReflectionAnswer.question_id.not_in(needs_approval or [-1])
+        by_value = (ReflectionAnswer.question_id, ReflectionAnswer.number, ReflectionAnswer.text)
+        rows = db.session.execute(
+            select(*by_value, func.count(), func.count().filter(on_wall) if wall else func.count())
+            .where(ReflectionAnswer.question_id.in_(counted), released)
+            .group_by(*by_value)
+        )
+        for question_id, value_number, value_text, count, shown_count in rows:
+            answered[question_id] += count
+            if shown_count:
+                tallies[question_id][value_number if value_number is not None else value_text] += shown_count
+    if texts:
+        rows = db.session.execute(
+            select(ReflectionAnswer.question_id, func.count())
+            .where(ReflectionAnswer.question_id.in_(texts), released)
+            .group_by(ReflectionAnswer.question_id)
+        )
+        for question_id, count in rows:
+            answered[question_id] += count
     return answered, tallies
 
 
