@@ -9,7 +9,9 @@ For each database, in one run:
    on PostgreSQL), arriving evenly over --window seconds, each loading the form as a browser does
    (GET, a redirect to the form's address with its one-time token, GET) and sending its answers
    (POST). Reported: errors, accepted submits, rows in the database (lost = accepted - rows),
-   p50/p99 latency (the load counts both GETs), when the last phone was done.
+   p50/p99 latency (the load counts both GETs), when the last phone was done, phones served a
+   second against those arriving, how late phones started because every generator thread was
+   still busy (the queue the latencies leave out), and the load generator's share of the cores.
 2. Sustained submit throughput with --clients concurrent clients, against two baselines served
    by a bare Flask app under gunicorn with the same settings (facilitator/gunicorn_conf.py) on
    the same database: an endpoint inserting one row, and an endpoint inserting the rows one
@@ -20,7 +22,8 @@ For each database, in one run:
    aggregate SQL query it rests on, both in-process: medians and their ratio.
 
 Each figure prints with its goal. --worker-class, --worker-threads and --workers try other
-gunicorn settings for both our app and the baselines; --parts runs some figures only.
+gunicorn settings for both our app and the baselines; --k sets k (MIN_RESPONSES) for the run, and
+one out of reach measures submits without any release; --parts runs some figures only.
 The load generator is threads with http.client on the same machine, bounded in count and time.
 The submit rate limit is raised for the run. Figures print as they come, then one JSON line.
 """
