@@ -73,6 +73,7 @@ bench: system-deps-test install-test
 	$(BIN)/python bench/planner.py
 	$(BIN)/python bench/handouts.py
 	$(BIN)/python bench/submissions.py
+	$(BIN)/python bench/scale_out.py
 	$(BIN)/python bench/backup.py
 
 clean:
