@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select as select_module  # sqlalchemy.select is the other select here
 import time
 from pathlib import Path
 from typing import Any
@@ -108,13 +109,14 @@ def tune_engine(engine: Engine, settings: dict[str, Any]) -> None:
 
 
 def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
-    """Check a pooled PostgreSQL connection before use when it has been idle a while, so that a
-    restarted server costs a reconnect, not an error page.
+    """Check a pooled PostgreSQL connection before use when the server may have closed it, so that
+    a restarted server costs a reconnect, not an error page.
 
-    SQLAlchemy's pool_pre_ping does this on every checkout: a round trip per request, a fifth of a
-    participant's page load in a full room (bench/submissions.py). A connection back in use within
-    the idle time is used as it is; should the server restart mid-burst, the first error marks
-    every pooled connection of that process stale and the next request reconnects.
+    SQLAlchemy's pool_pre_ping checks on every checkout: a round trip per request, a fifth of a
+    participant's page load in a full room (bench/submissions.py). Here the round trip is spent
+    only when it can find something: the connection sat idle a while, or its socket has something
+    to read although no query is running (a server that shuts down or terminates a connection
+    says so and closes it). Looking at the socket is a system call, not a round trip.
     """
 
     @event.listens_for(engine, "checkin")
@@ -122,13 +124,24 @@ def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
         record.info["idle_since"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def ping_if_idle(dbapi_connection, record, _proxy):  # noqa: ANN001
-        if time.monotonic() - record.info.get("idle_since", float("-inf")) < idle_seconds:
+    def ping_if_in_doubt(dbapi_connection, record, _proxy):  # noqa: ANN001
+        recently_used = time.monotonic() - record.info.get("idle_since", float("-inf")) < idle_seconds
+        if recently_used and not server_spoke_while_idle(dbapi_connection, engine.dialect.loaded_dbapi.Error):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:  # the pool drops it and connects afresh
             raise exc.DisconnectionError("the database connection was closed while idle") from error
+
+
+def server_spoke_while_idle(dbapi_connection, dbapi_error: type[Exception]) -> bool:  # noqa: ANN001 (a psycopg Connection)
+    """Whether an idle connection's socket could be read without waiting: the server closed it or
+    sent a message (a notice, or the error that comes before it hangs up)."""
+    try:
+        readable, _, _ = select_module.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError, dbapi_error):  # closed already: no descriptor to look at
+        return True
+    return bool(readable)
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -1,7 +1,10 @@
-"""Pooled PostgreSQL connections: checked before use only after being idle, and a connection the
-server closed while idle costs a reconnect, never an error page."""
+"""Pooled PostgreSQL connections: checked with a round trip only when in doubt (idle a while, or
+the server said something while no query ran), and a connection the server closed costs a
+reconnect, never an error page."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -44,44 +47,71 @@ def test_a_connection_back_in_use_within_the_idle_time_is_not_pinged(app, client
     assert pings[0] == 0  # pool_pre_ping would have sent four
 
 
-@pytest.mark.usefixtures("postgres_only")
-def test_a_connection_the_server_closed_while_idle_is_replaced_without_an_error(app_config, tmp_path, monkeypatch):
-    from facilitator import create_app
-
-    monkeypatch.setenv("FACILITATOR_INSTANCE_PATH", str(tmp_path / "instance-idle"))
-    app = create_app({**app_config, "DATABASE_PING_AFTER_IDLE_SECONDS": 0})  # every checkout counts as idle
-    client = app.test_client()
-    assert client.get(f"/r/{UNUSED_CODE}").status_code == 404  # a pooled connection now exists
+def pooled_backend(app) -> int:  # noqa: ANN001
+    """The server process behind the connection the app's pool holds."""
     with app.app_context():
         backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
         db.session.remove()
+    return backend
+
+
+def terminate(backend: int) -> None:
+    """What a server restart does to a pooled connection: the server says so and hangs up."""
     admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:  # what a server restart does to an idle connection
+    with admin.begin() as connection:
         assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend}).scalar_one()
+    deadline = time.monotonic() + 10
+    while True:  # terminating is a signal: wait until the process has gone
+        with admin.connect() as connection:
+            alive = connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": backend}).scalar_one()
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     admin.dispose()
+
+
+def app_with(app_config: dict, tmp_path, monkeypatch, **settings):  # noqa: ANN001, ANN003, ANN201
+    from facilitator import create_app
+
+    monkeypatch.setenv("FACILITATOR_INSTANCE_PATH", str(tmp_path / f"instance-{len(settings)}-{time.monotonic_ns()}"))
+    return create_app({**app_config, **settings})
+
+
+@pytest.mark.usefixtures("postgres_only")
+def test_a_connection_the_server_closed_a_moment_ago_is_replaced_without_an_error(app_config, tmp_path, monkeypatch):
+    app = app_with(app_config, tmp_path, monkeypatch)  # the default idle time: the connection is not idle
+    client = app.test_client()
+    assert client.get(f"/r/{UNUSED_CODE}").status_code == 404  # a pooled connection now exists
+    backend = pooled_backend(app)
+    terminate(backend)
     assert client.get(f"/r/{UNUSED_CODE}").status_code == 404  # the page, not a 500
+    assert pooled_backend(app) != backend
     with app.app_context():
-        assert db.session.execute(text("SELECT pg_backend_pid()")).scalar_one() != backend
-        db.session.remove()
         db.engine.dispose()
 
 
 @pytest.mark.usefixtures("postgres_only")
-def test_without_the_idle_check_the_closed_connection_would_have_failed(app_config, tmp_path, monkeypatch):
-    """The test above proves something: with the check switched off, the same step is an error."""
-    from facilitator import create_app
+def test_a_connection_idle_past_the_idle_time_is_checked(app_config, tmp_path, monkeypatch):
+    app = app_with(app_config, tmp_path, monkeypatch, DATABASE_PING_AFTER_IDLE_SECONDS=0)  # every checkout counts as idle
+    pings = count_pings(app, monkeypatch)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get(f"/r/{UNUSED_CODE}").status_code == 404
+    assert pings[0] >= 2  # each reuse of the pooled connection was checked
+    with app.app_context():
+        db.engine.dispose()
 
-    monkeypatch.setenv("FACILITATOR_INSTANCE_PATH", str(tmp_path / "instance-no-check"))
-    app = create_app({**app_config, "DATABASE_PING_AFTER_IDLE_SECONDS": 10**9})
+
+@pytest.mark.usefixtures("postgres_only")
+def test_without_the_check_the_closed_connection_would_have_failed(app_config, tmp_path, monkeypatch):
+    """The test above proves something: with no check, the same step is an error page."""
+    import facilitator
+
+    app = app_with(app_config, tmp_path, monkeypatch)
+    monkeypatch.setattr(facilitator, "server_spoke_while_idle", lambda *_: False)
     client = app.test_client()
     client.get(f"/r/{UNUSED_CODE}")
-    with app.app_context():
-        backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        db.session.remove()
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
-    admin.dispose()
+    terminate(pooled_backend(app))
     app.config["PROPAGATE_EXCEPTIONS"] = False
     assert client.get(f"/r/{UNUSED_CODE}").status_code == 500
     assert client.get(f"/r/{UNUSED_CODE}").status_code == 404  # and the pool recovers on the next request
