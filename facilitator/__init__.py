@@ -105,10 +105,10 @@ def tune_engine(engine: Engine, settings: dict[str, Any]) -> None:
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine, settings["SQLITE_BUSY_TIMEOUT_MS"])
     elif engine.dialect.name == "postgresql":
-        _ping_when_idle(engine, float(settings["DATABASE_PING_AFTER_IDLE_SECONDS"]))
+        _ping_when_in_doubt(engine, float(settings["DATABASE_PING_AFTER_IDLE_SECONDS"]))
 
 
-def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+def _ping_when_in_doubt(engine: Engine, idle_seconds: float) -> None:
     """Check a pooled PostgreSQL connection before use when the server may have closed it, so that
     a restarted server costs a reconnect, not an error page.
 
