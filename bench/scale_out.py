@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import servers  # noqa: E402
-from bench.submissions import Setup, conference_room  # noqa: E402
+from bench.submissions import Setup, room_of_phones  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own (the tests use 14 and 15)
 WORKERS_PER_NODE = 2
@@ -34,14 +34,6 @@ WORKERS_PER_NODE = 2
 
 def served_submits(server: servers.Server, code: str) -> int:
     return sum(1 for line in server.log().splitlines() if f'"POST /r/{code} ' in line)
-
-
-def burst(setup: Setup, port: int, phones: int, window: float, threads: int, feelings: list[str]) -> tuple[dict, str, int]:
-    form_id, code, questions, _ = setup.make_form("Full room")
-    room = conference_room(port, code, questions, feelings, phones, window, threads)
-    room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
-    room["lost"] = room["accepted"] - room["rows"]
-    return room, code, form_id
 
 
 def main() -> None:
@@ -72,7 +64,7 @@ def main() -> None:
             started.append(nodes[-1])
         nginx = servers.start_nginx([node.port for node in nodes], workdir / "nginx")
         started.append(nginx)
-        room, code, _ = burst(setup, nginx.port, args.phones, args.window, args.threads, feelings)
+        room, code = room_of_phones(setup, nginx.port, feelings, args.phones, args.window, args.threads)
         room["submits_served_by_node"] = [served_submits(node, code) for node in nodes]
         figures["two_servers"] = room
         print(f"two servers behind nginx: {room}", flush=True)
@@ -85,7 +77,7 @@ def main() -> None:
         env = {**common, "FACILITATOR_INSTANCE_PATH": str(workdir / "instance-single")}
         single = servers.start_gunicorn(env, workdir / "gunicorn-single.log", workers=WORKERS_PER_NODE * 2)
         started.append(single)
-        one, _, _ = burst(setup, single.port, args.phones, args.window, args.threads, feelings)
+        one, _ = room_of_phones(setup, single.port, feelings, args.phones, args.window, args.threads)
         figures["one_server"] = one
         ratio = round(room["served_phones_per_s"] / one["served_phones_per_s"], 2)
         figures["served_ratio"] = ratio

@@ -291,21 +291,32 @@ def conference_room(port: int, code: str, questions: dict[str, int], feelings: l
     late = [r[1] for r in results if r[0] == "late"]
     posts = [r for r in results if r[0] == "post"]
     errors = [r for r in results if r[0] == "error" or (r[0] == "get" and r[3] != 200) or (r[0] == "post" and r[3] != 303)]
+    last_finished = max((r[2] for r in results), default=0)
     return {
         "phones": phones, "window_s": window, "errors": len(errors), "accepted": sum(1 for r in posts if r[3] == 303),
         "get_p50_ms": round(percentile([r[1] for r in gets], 0.5) * 1000, 1),
         "get_p99_ms": round(percentile([r[1] for r in gets], 0.99) * 1000, 1),
         "submit_p50_ms": round(percentile([r[1] for r in posts], 0.5) * 1000, 1),
         "submit_p99_ms": round(percentile([r[1] for r in posts], 0.99) * 1000, 1),
-        "last_finished_s": round(max((r[2] for r in results), default=0), 1),
+        "last_finished_s": round(last_finished, 1),
         # A phone starts late when every generator thread is still busy with earlier phones: then the
         # server is serving fewer phones a second than arrive, and the latencies above leave out the queue.
-        "served_phones_per_s": round(len(posts) / max((r[2] for r in results), default=1), 1),
+        "served_phones_per_s": round(len(posts) / (last_finished or 1), 1),
         "start_late_p50_s": round(percentile(late, 0.5), 2), "start_late_max_s": round(max(late, default=0), 2),
         # The phones are simulated on the same cores: this is the share of them the simulation took.
-        "generator_cpu_share": round(generator_cpu / (max((r[2] for r in results), default=1) * (os.cpu_count() or 1)), 2),
+        "generator_cpu_share": round(generator_cpu / ((last_finished or 1) * (os.cpu_count() or 1)), 2),
         "first_errors": [str(r[3]) for r in errors[:3]],
     }  # fmt: skip
+
+
+def room_of_phones(setup: Setup, port: int, feelings: list[str], phones: int, window: float, threads: int) -> tuple[dict, str]:
+    """A fresh open form and a room of phones sending it through `port`: the room's figures with the
+    rows stored and lost, and the form's code."""
+    form_id, code, questions, _ = setup.make_form("Conference room")
+    room = conference_room(port, code, questions, feelings, phones, window, threads)
+    room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
+    room["lost"] = room["accepted"] - room["rows"]
+    return room, code
 
 
 def server_times(log_path: Path, request_line: str) -> dict:
@@ -423,7 +434,6 @@ GOAL_PHONES = {"sqlite": 30_000, "postgresql": 15_000}  # in 60 s on one 2-core 
 GOAL_SUBMIT_P99_MS = {"sqlite": 1000, "postgresql": 250}
 GOAL_THROUGHPUT = 0.6  # sustained submits against the bare one-row insert, at least
 GOAL_RESULTS = 1.0  # the results page against the bare aggregate query, at most
-DEFAULT_K = 3  # the app's MIN_RESPONSES (facilitator/config.py) unless --k says otherwise
 
 
 def gunicorn_args(args: argparse.Namespace) -> list[str]:
@@ -471,7 +481,7 @@ def throughput_rounds(setup: Setup, ours_port: int, bare_port: int, feelings: li
 
 
 def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
-    from facilitator import gunicorn_conf
+    from facilitator import config, gunicorn_conf
     from facilitator.library import shipped
 
     print(f"\n== {kind} ==", flush=True)
@@ -479,7 +489,7 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
     figures: dict = {}
     try:
         workers = args.workers or gunicorn_conf.default_workers()
-        figures["server"] = {"workers": workers, "worker_class": args.worker_class or "sync", "threads": args.worker_threads or 1, "k": args.k or DEFAULT_K}
+        figures["server"] = {"workers": workers, "worker_class": args.worker_class or "sync", "threads": args.worker_threads or 1, "k": args.k or config.DEFAULTS["MIN_RESPONSES"]}
         with setup.app.app_context():
             feelings = [word for words in shipped.library().feelings().values() for word in words]
         extra = gunicorn_args(args)
@@ -487,11 +497,8 @@ def run(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
         bare_process = None
         try:
             if "room" in args.parts:
-                form_id, code, questions, _ = setup.make_form("Conference room")
                 phones = args.phones or GOAL_PHONES[kind]
-                room = conference_room(port, code, questions, feelings, phones, args.window, args.threads)
-                room["rows"] = setup.count("SELECT count(*) FROM reflection_responses WHERE form_id = :f", f=form_id)
-                room["lost"] = room["accepted"] - room["rows"]
+                room, code = room_of_phones(setup, port, feelings, phones, args.window, args.threads)
                 room.update(server_times(workdir / f"gunicorn-{kind}.log", f"POST /r/{code} "))
                 figures["conference_room"] = room
                 print(f"conference room: {room}", flush=True)

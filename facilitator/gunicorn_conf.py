@@ -13,6 +13,7 @@ from pathlib import Path
 from gunicorn.glogging import Logger
 
 from facilitator.config import PROJECT_ROOT, load_settings
+from facilitator.logging_setup import without_query
 from facilitator.security import LOG_CLIENT_ADDRESS
 
 # Connections kept free for `flask` commands run beside the server: a backup and a shell.
@@ -23,14 +24,6 @@ def default_workers(cores: int | None = None) -> int:
     """gunicorn's rule for sync workers, 2 x cores + 1, capped: each worker holds WeasyPrint (~150 MB)."""
     cores = cores or os.cpu_count() or 1
     return min(2 * cores + 1, 9)
-
-
-def without_query(request_line: str) -> str:
-    """'GET /r/CODE?t=... HTTP/1.1' -> 'GET /r/CODE HTTP/1.1'."""
-    parts = request_line.split(" ")
-    if len(parts) == 3:
-        parts[1] = parts[1].split("?", 1)[0]
-    return " ".join(parts)
 
 
 class AnonymousAccessLogger(Logger):
@@ -47,7 +40,7 @@ class AnonymousAccessLogger(Logger):
             atoms.update({"h": "-", "f": "-", "a": "-", "t": atoms["t"].split(":", 1)[0] + "]"})
             # The query goes too: after Back a participant's address carries the form token,
             # whose signed payload holds the moment it was issued.
-            atoms.update({"r": without_query(atoms["r"]), "U": atoms["U"], "q": "-"})
+            atoms.update({"r": without_query(atoms["r"]), "q": "-"})
             atoms.update({key: "-" for key in atoms if key.endswith("}i") or key.endswith("}e")})
         return atoms
 

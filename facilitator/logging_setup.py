@@ -18,9 +18,6 @@ import re
 ADDRESS_PREFIX = re.compile(r"^\S+(?= - - \[)")
 # "[24/Nov/2026 09:27:23]" -> "[24/Nov/2026]"
 TIME_OF_DAY = re.compile(r"^(\S+ - - \[[^\]\s]+) [^\]]*\]")
-# "GET /r/CODE?t=... HTTP/1.1" -> "GET /r/CODE HTTP/1.1": after Back a participant's address
-# carries the form token, whose signed payload holds the moment it was issued.
-QUERY = re.compile(r'^("?[A-Z]+ [^ ?"]*)\?[^ "]*')
 
 
 class BlankClientAddress(logging.Filter):
@@ -32,8 +29,17 @@ class BlankClientAddress(logging.Filter):
             record.msg = TIME_OF_DAY.sub(r"\1]", ADDRESS_PREFIX.sub("-", record.msg, count=1), count=1)
         if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
             # werkzeug passes the request line as the first argument of its format string
-            record.args = (QUERY.sub(r"\1", record.args[0], count=1), *record.args[1:])
+            record.args = (without_query(record.args[0]), *record.args[1:])
         return True
+
+
+def without_query(request_line: str) -> str:
+    """'GET /r/CODE?t=... HTTP/1.1' -> 'GET /r/CODE HTTP/1.1': after Back a participant's address
+    carries the form token, whose signed payload holds the moment it was issued (both access logs)."""
+    parts = request_line.split(" ")
+    if len(parts) == 3:
+        parts[1] = parts[1].split("?", 1)[0]
+    return " ".join(parts)
 
 
 _FILTER = BlankClientAddress()
