@@ -103,6 +103,23 @@ def test_a_shipped_programme_template_becomes_print_data_week_by_week(app):
         assert session.agenda[0].start == spec.start_time
 
 
+def test_programme_pack_bookmarks_name_each_week_once(app):
+    """A week titled "Week 2: Finding the words" is bookmarked so, not "Week 2: Week 2: ..."."""
+    from dataclasses import replace
+
+    from facilitator.printing import documents
+
+    with app.test_request_context():
+        library = shipped.library()
+        data = template_data(library.templates["six-week-mens-group"], library)
+        untitled = replace(data, sessions=(replace(data.sessions[0], title="Arriving"), *data.sessions[1:]))
+        pack = documents.programme_pack(untitled, library, documents.print_options("A4", False))
+    labels = [part.label for part in pack.parts]
+    assert labels[0] == "Week 1: Arriving"  # a title without its week gets it
+    assert labels[1] == data.sessions[1].title and labels[1].startswith("Week 2: ")
+    assert not any(label.lower().startswith("week") and label.lower().count("week ") > 1 for label in labels[:6]), labels
+
+
 # --- downloads -------------------------------------------------------------------------------
 
 

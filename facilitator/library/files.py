@@ -9,6 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# "Week 3: What it costs", "week 3 - ...", "Wk 3", "Session 3": a title that names its own week
+# (the planner renumbers such titles after a move; print bookmarks do not name the week twice).
+WEEK_IN_TITLE = re.compile(r"^(?P<word>\s*(?:week|wk\.?|session)\s+)(?P<number>\d{1,3})\b", re.IGNORECASE)
+
+
+def week_label(week: int, title: str) -> str:
+    """A week's name: a title that already names this week as it is ("Week 2: Finding the words"),
+    any other with the week in front ("Arriving" in week 1: "Week 1: Arriving")."""
+    named = WEEK_IN_TITLE.match(title)
+    return title if named and int(named.group("number")) == week else f"Week {week}: {title}"
+
 
 THEMES = (
     "masks-and-scripts",

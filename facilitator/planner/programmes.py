@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..library.files import WEEK_IN_TITLE
 from .models import GroupSession, Programme
 from .review import Review, review
 from .service import PlannerError, copy_session
@@ -114,10 +114,6 @@ def move_week(programme: Programme, week: GroupSession, step: int) -> None:
     weeks[index], weeks[target] = weeks[target], weeks[index]
     _renumber(programme, weeks, dates)
     db.session.commit()
-
-
-# "Week 3: What it costs", "week 3 - ...", "Wk 3", "Session 3": a title that names its own week.
-WEEK_IN_TITLE = re.compile(r"^(?P<word>\s*(?:week|wk\.?|session)\s+)(?P<number>\d{1,3})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from .. import support
 from . import engine, qr
 from .engine import PAPER_SIZES, PrintOptions
 from .parts import Part, join_pdfs, pdf_reader, render_parts
-from ..library.files import Library, Template
+from ..library.files import Library, Template, week_label
 from .data import (
     GROUP_AGREEMENTS,
     WELCOME,
@@ -114,7 +114,7 @@ def programme_pack(programme: PrintProgramme, library: Library, options: PrintOp
         week = session.week or number
         html = engine.render_html("programme_week.html", {**context, "session": session, "week": number, "page_label": f"Week {week}"},
                                   replace(options, title=f"{programme.title}: week {week}"))  # fmt: skip
-        parts.append(Part(html, replace(options, title=f"{programme.title}: week {week}"), f"Week {week}: {session.title}"))
+        parts.append(Part(html, replace(options, title=f"{programme.title}: week {week}"), week_label(week, session.title)))
     if vocabulary:
         vocabulary_options = replace(options, title=vocabulary.title)
         html = engine.render_html("vocabulary.html", {**context, "handout": vocabulary}, vocabulary_options)
